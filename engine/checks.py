@@ -1,0 +1,503 @@
+"""Checks compiled to a fast evaluation form, with their explanations and their remedies.
+
+A compiled check answers three questions about the world on one date, for one organisation:
+
+* ``masks``: which states it holds for and which it fails for, all states at once, as integer
+  bitsets (bit *i* is the state with index *i*). Set algebra on ints runs in C, so a full
+  matrix costs a handful of operations per organisation rather than per state.
+* ``explain``: the facts that make it hold, fail or stay unknown for one applicant.
+* ``lift``: the alternative sets of changes (each a frozenset of ``Change`` tuples) that would
+  make it hold (or fail, under ``not``) for one applicant. Remedies only ever improve standing:
+  they never sever relations, start conflicts or impose sanctions.
+
+Three-valued logic: a state is in neither mask when the check is unknown for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from engine import models as m
+from engine.verdict import Evidence, Outcome
+
+if TYPE_CHECKING:
+    from engine.world import OrgContext
+
+__all__ = ["Change", "CompiledCheck", "Options", "bits", "change_syntax", "compile_check", "event_change"]
+
+#: An atomic change a remedy may propose, e.g. ``("establish", "ARM", "PAK")``.
+Change = tuple[str, ...]
+#: Alternatives: any one of the sets lifts the check. ``()`` means nothing can.
+Options = tuple[frozenset[Change], ...]
+
+#: Most alternatives kept at any step of remedy search (smallest first); documented in the README.
+MAX_OPTIONS = 32
+
+_NOTHING: Options = (frozenset(),)
+
+
+def bits(mask: int) -> Iterator[int]:
+    """Indexes of the set bits, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def change_syntax(change: Change, on: Any) -> dict[str, Any]:
+    """A remedy change written as a scenario change, so it can be pasted back."""
+    verb = change[0]
+    day = on.isoformat()
+    if verb == "establish":
+        return {"establish": [change[1], change[2]], "on": day}
+    if verb == "recognize":
+        return {"recognize": change[1], "by": change[2], "on": day}
+    if verb == "admit":
+        return {"admit": change[1], "to": change[2], "as": change[3], "on": day}
+    if verb == "leave":
+        return {"leave": change[1], "from": change[2], "on": day}
+    if verb == "end_conflict":
+        return {"end_conflict": [change[1], change[2]], "on": day}
+    if verb == "lift_sanctions":
+        return {"lift_sanctions": change[1], "on": day}
+    if verb == "assess":
+        return {"assess": change[1], "of": change[2], "as": change[3] == "true", "on": day}
+    raise ValueError(f"unknown change {change!r}")
+
+
+def event_change(event: Any) -> Change | None:
+    """The change tuple an event stands for (to match ``forbid`` lists), ignoring its date."""
+    verb = event.verb
+    if verb == "establish":
+        a, b = event.establish
+        return ("establish", a, b)
+    if verb == "recognize":
+        return ("recognize", event.recognize, event.by)
+    if verb == "admit":
+        return ("admit", event.admit, event.to, event.as_)
+    if verb == "leave":
+        return ("leave", event.leave, event.from_)
+    if verb == "end_conflict":
+        a, b = event.end_conflict
+        return ("end_conflict", a, b)
+    if verb == "lift_sanctions":
+        return ("lift_sanctions", event.lift_sanctions)
+    if verb == "assess":
+        return ("assess", event.assess, event.of, "true" if event.as_ else "false")
+    return None
+
+
+def same_change(a: Change, b: Change) -> bool:
+    """Pairs are symmetric: establishing ARM–PAK is establishing PAK–ARM."""
+    if a[0] == b[0] and a[0] in ("establish", "end_conflict"):
+        return {a[1], a[2]} == {b[1], b[2]}
+    return a == b
+
+
+def minimise(options: list[frozenset[Change]]) -> Options:
+    """Drop duplicates, supersets and self-contradictory sets; keep the smallest few."""
+    clean = []
+    for option in set(options):
+        admits = [c[1:3] for c in option if c[0] in ("admit", "leave")]
+        if len(admits) != len(set(admits)):
+            continue  # two statuses for one state in one organisation cannot both be remedies
+        clean.append(option)
+    clean.sort(key=lambda o: (len(o), sorted(o)))
+    kept: list[frozenset[Change]] = []
+    for option in clean:
+        if not any(k <= option for k in kept):
+            kept.append(option)
+        if len(kept) >= MAX_OPTIONS:
+            break
+    return tuple(kept)
+
+
+def both(a: Options, b: Options) -> Options:
+    return minimise([x | y for x in a for y in b])
+
+
+def either(a: Options, b: Options) -> Options:
+    return minimise([*a, *b])
+
+
+def _status_fact(ctx: OrgContext, i: int, org: str) -> Evidence:
+    status, since = ctx.status_of(i, org)
+    fact = f"holds status {status} in the {org}" if status else f"holds no status in the {org}"
+    event = since.event if since is not None else None
+    return Evidence(
+        "status",
+        ctx.code(i),
+        fact,
+        since.on if since else None,
+        source=getattr(event, "source", None),
+        confidence=getattr(event, "confidence", None),
+    )
+
+
+class CompiledCheck:
+    """Base of every compiled check; see the module docstring for the three questions."""
+
+    def masks(self, ctx: OrgContext) -> tuple[int, int]:
+        """(holds, fails) over every state, memoised per snapshot and organisation."""
+        return ctx.memo(self)
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        holds, fails = self.masks(ctx)
+        bit = 1 << i
+        return "holds" if holds & bit else "fails" if fails & bit else "unknown"
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        return []
+
+    def lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        """Alternatives that make the check hold (``want``) or fail for applicant ``i``."""
+        if self.outcome(ctx, i) == ("holds" if want else "fails"):
+            return _NOTHING
+        options = self._lift(ctx, i, want)
+        if ctx.forbid:
+            # Filtering at the leaves keeps the search exact: combinators only join leaf changes.
+            options = tuple(o for o in options if not any(same_change(c, f) for c in o for f in ctx.forbid))
+        return options
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        return ()
+
+
+@dataclass(frozen=True, eq=False)
+class RelationsWith(CompiledCheck):
+    group: m.Group
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        everyone = ctx.all
+        rel = ctx.snap.rel
+        fails = 0
+        for member in bits(ctx.group(self.group)):
+            fails |= everyone & ~rel[member]
+        return everyone & ~fails, fails
+
+    def missing(self, ctx: OrgContext, i: int) -> int:
+        return ctx.group(self.group) & ~ctx.snap.rel[i] & ~(1 << i)
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        if outcome != "fails":
+            return []
+        out = []
+        for other in bits(self.missing(ctx, i)):
+            step = ctx.relations_step(i, other)
+            event = step.event if step is not None and step.value is False else None
+            out.append(
+                Evidence(
+                    "relations",
+                    ctx.code(other),
+                    "no diplomatic relations",
+                    step.on if event is not None else None,
+                    ctx.member_since(other, self.group),
+                    getattr(event, "source", None),
+                    getattr(event, "confidence", None),
+                )
+            )
+        return out
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        if not want:
+            return ()
+        me = ctx.code(i)
+        return (frozenset(("establish", me, ctx.code(o)) for o in bits(self.missing(ctx, i))),)
+
+
+@dataclass(frozen=True, eq=False)
+class RecognizedBy(CompiledCheck):
+    group: m.Group
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        everyone = ctx.all
+        rec = ctx.snap.rec
+        fails = 0
+        for member in bits(ctx.group(self.group)):
+            fails |= everyone & ~rec[member]
+        return everyone & ~fails, fails
+
+    def missing(self, ctx: OrgContext, i: int) -> list[int]:
+        bit = 1 << i
+        rec = ctx.snap.rec
+        return [o for o in bits(ctx.group(self.group) & ~bit) if not rec[o] & bit]
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        if outcome != "fails":
+            return []
+        me = ctx.code(i)
+        out = []
+        for other in self.missing(ctx, i):
+            step = ctx.recognition_step(other, i)
+            event = step.event if step is not None and step.value is False else None
+            out.append(
+                Evidence(
+                    "recognition",
+                    ctx.code(other),
+                    f"does not recognise {me}",
+                    step.on if event is not None else None,
+                    ctx.member_since(other, self.group),
+                    getattr(event, "source", None),
+                    getattr(event, "confidence", None),
+                )
+            )
+        return out
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        if not want:
+            return ()
+        me = ctx.code(i)
+        options: Options = _NOTHING
+        for other in self.missing(ctx, i):
+            code = ctx.code(other)
+            # Relations imply recognition, so establishing relations is the other way to win it.
+            options = both(options, (frozenset({("recognize", me, code)}), frozenset({("establish", me, code)})))
+        return options
+
+
+@dataclass(frozen=True, eq=False)
+class NoConflictWith(CompiledCheck):
+    group: m.Group
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        conflict = ctx.snap.conflict
+        fails = 0
+        for member in bits(ctx.group(self.group)):
+            fails |= conflict[member]
+        return ctx.all & ~fails, fails
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        if outcome != "fails":
+            return []
+        out = []
+        for other in bits(ctx.group(self.group) & ctx.snap.conflict[i]):
+            interval = ctx.conflict_interval(i, other)
+            event = interval.event if interval else None
+            out.append(
+                Evidence(
+                    "conflict",
+                    ctx.code(other),
+                    "in armed conflict",
+                    interval.start if interval else None,
+                    ctx.member_since(other, self.group),
+                    getattr(event, "source", None),
+                    getattr(event, "confidence", None),
+                )
+            )
+        return out
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        if not want:
+            return ()
+        me = ctx.code(i)
+        return (frozenset(("end_conflict", me, ctx.code(o)) for o in bits(ctx.group(self.group) & ctx.snap.conflict[i])),)
+
+
+@dataclass(frozen=True, eq=False)
+class StatusIn(CompiledCheck):
+    org: str | None  # None: the organisation being joined
+    statuses: tuple[str, ...]
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        table = ctx.snap.status.get(self.org or ctx.org, {})
+        holds = 0
+        for status in self.statuses:
+            holds |= table.get(status, 0)
+        return holds, ctx.all & ~holds
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        return [_status_fact(ctx, i, self.org or ctx.org)]
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        org = self.org or ctx.org
+        me = ctx.code(i)
+        current, _ = ctx.status_of(i, org)
+        if want:
+            return tuple(frozenset({("admit", me, org, s)}) for s in self.statuses if s != current)
+        return (frozenset({("leave", me, org)}),) if current else ()
+
+
+@dataclass(frozen=True, eq=False)
+class MemberOf(StatusIn):
+    pass
+
+
+@dataclass(frozen=True, eq=False)
+class RegionIn(CompiledCheck):
+    regions: tuple[str, ...]
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        holds = ctx.region_mask(self.regions)
+        return holds, ctx.all & ~holds
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        record = ctx.state(i)
+        where = record.region + (f" ({record.subregion})" if record.subregion else "")
+        return [Evidence("region", record.code, f"lies in {where}", source=record.source)]
+
+
+@dataclass(frozen=True, eq=False)
+class Sanctioned(CompiledCheck):
+    value: bool
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        under = ctx.snap.sanctioned
+        rest = ctx.all & ~under
+        return (under, rest) if self.value else (rest, under)
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        interval = ctx.sanction_interval(i)
+        if interval is None:
+            return [Evidence("sanctions", ctx.code(i), "not under UN Security Council sanctions")]
+        event = interval.event
+        return [
+            Evidence(
+                "sanctions",
+                ctx.code(i),
+                "under UN Security Council sanctions",
+                interval.start,
+                source=getattr(event, "source", None),
+                confidence=getattr(event, "confidence", None),
+            )
+        ]
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        # Only called when the check must flip: a remedy may lift sanctions, never impose them.
+        under = bool(ctx.snap.sanctioned >> i & 1)
+        return (frozenset({("lift_sanctions", ctx.code(i))}),) if under else ()
+
+
+@dataclass(frozen=True, eq=False)
+class Assessed(CompiledCheck):
+    key: str
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        true, false = ctx.snap.assess.get(self.key, (0, 0))
+        return true, false
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        step = ctx.assessment_step(self.key, i)
+        if step is None:
+            return [Evidence("assessment", ctx.code(i), f"no assessment of {self.key} on record")]
+        event = step.event
+        fact = f"assessed {self.key}" if step.value else f"assessed not {self.key}"
+        return [
+            Evidence(
+                "assessment",
+                ctx.code(i),
+                fact,
+                step.on,
+                source=getattr(event, "source", None),
+                confidence=getattr(event, "confidence", None),
+            )
+        ]
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        return (frozenset({("assess", self.key, ctx.code(i), "true" if want else "false")}),)
+
+
+@dataclass(frozen=True, eq=False)
+class AllOf(CompiledCheck):
+    parts: tuple[CompiledCheck, ...]
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        holds, fails = ctx.all, 0
+        for part in self.parts:
+            h, f = part.masks(ctx)
+            holds &= h
+            fails |= f
+        return holds, fails
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        if outcome == "holds":
+            return []
+        return [e for p in self.parts if p.outcome(ctx, i) == outcome for e in p.explain(ctx, i, outcome)]
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        result: Options = _NOTHING if want else ()
+        for part in self.parts:
+            now = part.outcome(ctx, i)
+            if want and now != "holds":
+                result = both(result, part.lift(ctx, i, True))
+            elif not want:
+                result = either(result, _NOTHING if now == "fails" else part.lift(ctx, i, False))
+        return result
+
+
+@dataclass(frozen=True, eq=False)
+class AnyOf(CompiledCheck):
+    parts: tuple[CompiledCheck, ...]
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        holds, fails = 0, ctx.all
+        for part in self.parts:
+            h, f = part.masks(ctx)
+            holds |= h
+            fails &= f
+        return holds, fails
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        if outcome == "holds":
+            return []
+        return [e for p in self.parts if p.outcome(ctx, i) == outcome for e in p.explain(ctx, i, outcome)]
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        result: Options = () if want else _NOTHING
+        for part in self.parts:
+            now = part.outcome(ctx, i)
+            if want:
+                result = either(result, _NOTHING if now == "holds" else part.lift(ctx, i, True))
+            elif now != "fails":
+                result = both(result, part.lift(ctx, i, False))
+        return result
+
+
+@dataclass(frozen=True, eq=False)
+class Not(CompiledCheck):
+    inner: CompiledCheck
+
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        holds, fails = self.inner.masks(ctx)
+        return fails, holds
+
+    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        flipped: Outcome = "fails" if outcome == "holds" else "holds" if outcome == "fails" else "unknown"
+        return self.inner.explain(ctx, i, flipped)
+
+    def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
+        return self.inner.lift(ctx, i, not want)
+
+
+def compile_check(check: Any) -> CompiledCheck:
+    """The evaluation form of a validated check model."""
+    if isinstance(check, m.RelationsWith):
+        return RelationsWith(check.relations_with)
+    if isinstance(check, m.RecognizedBy):
+        return RecognizedBy(check.recognized_by)
+    if isinstance(check, m.NoConflictWith):
+        return NoConflictWith(check.no_conflict_with)
+    if isinstance(check, m.StatusIn):
+        spec = check.status_in
+        if isinstance(spec, m.StatusInOrg):
+            return StatusIn(spec.in_, spec.status)
+        return StatusIn(None, spec)
+    if isinstance(check, m.MemberOf):
+        return MemberOf(check.member_of, ("member",))
+    if isinstance(check, m.RegionIn):
+        return RegionIn(check.region_in)
+    if isinstance(check, m.Sanctioned):
+        return Sanctioned(check.sanctioned)
+    if isinstance(check, m.Assessed):
+        return Assessed(check.assessed)
+    if isinstance(check, m.AllOf):
+        return AllOf(tuple(compile_check(p) for p in check.all))
+    if isinstance(check, m.AnyOf):
+        return AnyOf(tuple(compile_check(p) for p in check.any))
+    if isinstance(check, m.Not):
+        return Not(compile_check(check.not_))
+    raise TypeError(f"no compiled form for {type(check).__name__}")  # unreachable: the union is closed

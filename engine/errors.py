@@ -1,0 +1,111 @@
+"""Problems a user can act on: one root exception carrying every problem found.
+
+Each problem has a stable code (``rule.unknown-check``), a message, and where known the file,
+line, column, field path and rule id. Codes are part of the interface: tests, analysts and API
+clients key on them, so never rename one.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["CODES", "AccedeError", "Problem", "did_you_mean"]
+
+#: Every error code accede emits, with what it means. ``tests/broken/`` holds one file per code.
+CODES: dict[str, str] = {
+    "file.not-found": "a file or folder named on the command line or in a scenario does not exist",
+    "file.too-large": "a document is larger than the documented size limit",
+    "yaml.syntax": "the file is not valid YAML",
+    "yaml.duplicate-key": "a mapping names the same key twice",
+    "yaml.unsupported-tag": "an explicit YAML tag (such as !!python/object) was used",
+    "yaml.too-complex": "the document nests too deeply or expands too many aliases",
+    "schema.not-mapping": "a document or entry that must be a mapping is something else",
+    "schema.missing-field": "a required field is absent",
+    "schema.unknown-field": "a field that the format does not define",
+    "schema.invalid-value": "a value of the wrong type or outside its allowed values",
+    "date.invalid": "a date that is not an ISO 8601 calendar date (YYYY-MM-DD)",
+    "event.unknown-verb": "an event whose verb is not in the event vocabulary",
+    "rule.unknown-check": "a condition uses a check outside the closed vocabulary",
+    "rule.duplicate-condition": "two conditions of one version share an id",
+    "rule.overlapping-versions": "two rule versions are in force on the same date",
+    "rule.members-of-cycle": "organisations whose groups refer to each other in a cycle",
+    "rule.unknown-status": "a check or event names a status the organisation does not declare",
+    "rule.duplicate-org": "two rule files define the same organisation",
+    "world.unknown-state": "a state code that the world does not declare",
+    "world.unknown-org": "an organisation code that the world does not declare",
+    "world.duplicate-state": "two state records share a code",
+    "history.contradiction": "an event contradicts the history before it",
+    "scenario.unknown-world": "a scenario names a world that does not exist",
+    "scenario.unsupported-question": "a question kind that this version does not answer yet",
+    "scenario.duplicate-question": "two questions of one scenario share an id",
+    "scenario.unknown-condition": "an amendment or expectation names a condition id the rules lack",
+    "scenario.before-rules": "a question dated before the organisation's first rule version",
+    "scenario.no-rules": "a question about an organisation that has no accession rules",
+    "limit.exceeded": "a request exceeds a documented limit (changes, questions, search size)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we know."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    rule_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # A typo in a code would silently break every client keyed on it.
+        if self.code not in CODES:
+            raise ValueError(f"unregistered error code {self.code!r}")
+
+    def render(self) -> str:
+        """``file:line:col: code: message (field `x`)`` in the style of OPA and Cedar."""
+        place = ""
+        if self.file is not None:
+            place = self.file
+            if self.line is not None:
+                place += f":{self.line}"
+                if self.column is not None:
+                    place += f":{self.column}"
+            place += ": "
+        tail = f" (field `{self.field}`)" if self.field else ""
+        return f"{place}{self.code}: {self.message}{tail}"
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "rule_id": self.rule_id,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file or "", self.line or 0, self.column or 0, self.code)
+
+
+class AccedeError(Exception):
+    """The one root exception for user errors: carries every problem found, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        unique = dict.fromkeys(problems)  # keeps order, drops exact repeats
+        self.problems: tuple[Problem, ...] = tuple(sorted(unique, key=Problem.sort_key))
+        super().__init__("\n".join(p.render() for p in self.problems))
+
+    @classmethod
+    def one(cls, code: str, message: str, **where: str | int | None) -> AccedeError:
+        return cls([Problem(code, message, **where)])  # type: ignore[arg-type]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` when a close choice exists, else an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""

@@ -1,0 +1,186 @@
+"""Turning events into per-fact timelines, refusing events that contradict what came before.
+
+History events are applied in a canonical order (date, then verb, then content) so the order
+they were written in never changes a verdict; a scenario's changes come after the history of
+their date, in the order written. The first event of a fact in the world's own history also
+fixes what held before it (SPEC: a first ``sever`` means relations existed before); a change
+applied to a fact with no history starts from the world's default instead, so a what-if never
+rewrites the past.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from engine import models as m
+from engine.errors import Problem
+from engine.timeline import Interval, Step, Timeline
+
+__all__ = ["Key", "Placed", "build_history", "canonical_order", "event_key"]
+
+Key = tuple[Any, ...]
+
+_VERB_RANK = {verb: rank for rank, verb in enumerate(m.EVENT_VERBS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An event with its date resolved, its order and a way to report a problem with it."""
+
+    event: Any
+    on: date
+    order: tuple[Any, ...]
+    report: Callable[[str, str], Problem] = field(compare=False, repr=False)
+    is_change: bool = False
+
+
+def canonical_order(event: Any, on: date, phase: int, position: int) -> tuple[Any, ...]:
+    if phase == 0:
+        content = json.dumps(event.syntax(), sort_keys=True, default=str)
+        return (on, 0, _VERB_RANK[event.verb], content)
+    return (on, 1, position, "")
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def event_key(event: Any) -> Key:
+    """The fact an event is about."""
+    verb = event.verb
+    if verb in ("establish", "sever"):
+        return ("rel", *_pair(*getattr(event, verb)))
+    if verb in ("recognize", "withdraw_recognition"):
+        return ("rec", event.by, getattr(event, verb))
+    if verb in ("admit", "leave"):
+        return ("status", event.admit, event.to) if verb == "admit" else ("status", event.leave, event.from_)
+    if verb in ("conflict", "end_conflict"):
+        return ("conflict", *_pair(*getattr(event, verb)))
+    if verb in ("sanction", "lift_sanctions"):
+        return ("sanction", getattr(event, verb))
+    if verb in ("support", "oppose", "abstain"):
+        return ("pos", event.in_, getattr(event, verb), event.by)
+    if verb == "assess":
+        return ("assess", event.assess, event.of)
+    raise ValueError(f"no key for {verb}")  # unreachable: every verb is listed above
+
+
+def _describe_key(key: Key) -> str:
+    kind = key[0]
+    if kind == "rel":
+        return f"diplomatic relations between {key[1]} and {key[2]}"
+    if kind == "rec":
+        return f"{key[1]}'s recognition of {key[2]}"
+    if kind == "status":
+        return f"{key[1]}'s status in the {key[2]}"
+    if kind == "conflict":
+        return f"an armed conflict between {key[1]} and {key[2]}"
+    if kind == "sanction":
+        return f"UN Security Council sanctions on {key[1]}"
+    return " ".join(map(str, key))
+
+
+@dataclass
+class HistoryBuild:
+    timelines: dict[Key, Timeline]
+    intervals: dict[Key, tuple[Interval, ...]]
+    problems: list[Problem]
+
+
+def build_history(
+    placed: Iterable[Placed],
+    initial_of: Callable[[Key], Any],
+    history_first: bool,
+) -> HistoryBuild:
+    """Group events by fact, order them, and build timelines or interval sets.
+
+    ``initial_of`` gives a fact's value before any event when the fact has no history of its own;
+    with ``history_first`` the first history event of a relations fact fixes the value before it.
+    """
+    by_key: dict[Key, list[Placed]] = {}
+    for item in placed:
+        by_key.setdefault(event_key(item.event), []).append(item)
+    out = HistoryBuild({}, {}, [])
+    for key, items in by_key.items():
+        items.sort(key=lambda p: p.order)
+        if key[0] in ("conflict", "sanction"):
+            out.intervals[key] = _intervals(key, items, out.problems)
+        else:
+            initial = initial_of(key)
+            first = next((p for p in items if not p.is_change), None)
+            if history_first and key[0] == "rel" and first is not None:
+                initial = first.event.verb == "sever"
+            out.timelines[key] = _steps(key, items, initial, out.problems)
+    return out
+
+
+_TARGET: dict[str, Callable[[Any], Any]] = {
+    "establish": lambda e: True,
+    "sever": lambda e: False,
+    "recognize": lambda e: True,
+    "withdraw_recognition": lambda e: False,
+    "admit": lambda e: e.as_,
+    "leave": lambda e: None,
+    "support": lambda e: "support",
+    "oppose": lambda e: "oppose",
+    "abstain": lambda e: "abstain",
+    "assess": lambda e: e.as_,
+}
+
+# Verbs whose repetition is a contradiction (a stance or an assessment may be restated).
+_STRICT = frozenset({"establish", "sever", "recognize", "withdraw_recognition", "admit", "leave"})
+
+
+def _steps(key: Key, items: list[Placed], initial: Any, problems: list[Problem]) -> Timeline:
+    value = initial
+    steps: list[Step] = []
+    for item in items:
+        verb = item.event.verb
+        target = _TARGET[verb](item.event)
+        if verb in _STRICT and target == value:
+            problems.append(item.report("history.contradiction", _contradiction(key, verb, target, steps, item.on)))
+            continue
+        steps.append(Step(item.on, target, item.event))
+        value = target
+    return Timeline.of(initial, tuple(steps))
+
+
+def _contradiction(key: Key, verb: str, target: Any, steps: list[Step], on: date) -> str:
+    what = _describe_key(key)
+    since = f" (since {steps[-1].on.isoformat()})" if steps else ""
+    if verb == "admit":
+        return f"`admit` on {on.isoformat()}: {key[1]} already holds status `{target}` in the {key[2]}{since}"
+    if verb in ("sever", "withdraw_recognition", "leave"):
+        return f"`{verb}` on {on.isoformat()}: {what} is not in force then{since}"
+    return f"`{verb}` on {on.isoformat()}: {what} is already in force then{since}"
+
+
+def _intervals(key: Key, items: list[Placed], problems: list[Problem]) -> tuple[Interval, ...]:
+    intervals: list[Interval] = []
+    for item in items:
+        event = item.event
+        if event.verb in ("conflict", "sanction"):
+            if event.until is not None and event.until <= item.on:
+                problems.append(
+                    item.report("schema.invalid-value", f"`until` {event.until.isoformat()} is not after `from` {item.on.isoformat()}")
+                )
+                continue
+            intervals.append(Interval(item.on, event.until, event))
+            continue
+        ended = False
+        for k, interval in enumerate(intervals):
+            if interval.covers(item.on):
+                intervals[k] = replace(interval, end=item.on)
+                ended = True
+        if not ended:
+            problems.append(
+                item.report(
+                    "history.contradiction",
+                    f"`{event.verb}` on {item.on.isoformat()}: {_describe_key(key)} is not in force then",
+                )
+            )
+    return tuple(intervals)

@@ -1,0 +1,93 @@
+"""Where worlds come from: the bundled ``default`` world and world folders, compiled once each.
+
+A ``Workspace`` is what the command line and the HTTP service hold: it loads and compiles each
+world the first time it is named and keeps it, so rules are compiled once, not per question.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+from engine import models as m
+from engine.errors import AccedeError
+from engine.evaluate import Assume
+from engine.loader import load_scenario, load_world_folder, validate
+from engine.scenario import ScenarioResult, prepare, run
+from engine.verdict import JoinVerdict
+from engine.world import World, compile_world
+from engine.yamlio import Document, parse_yaml
+
+__all__ = ["BUNDLED_WORLD", "ROOT", "Workspace"]
+
+#: The repository root: the bundled world and rules are found relative to the installed package.
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_WORLD = ROOT / "fixtures" / "world"
+
+
+class Workspace:
+    """Compiled worlds by name or folder, loaded on first use and kept."""
+
+    def __init__(self, default_world: Path = BUNDLED_WORLD) -> None:
+        self._default = default_world
+        self._worlds: dict[Path, World] = {}
+        self._lock = threading.Lock()
+
+    def folder_world(self, folder: Path) -> World:
+        key = folder.resolve()
+        with self._lock:
+            found = self._worlds.get(key)
+        if found is None:
+            found = compile_world(load_world_folder(key))
+            with self._lock:
+                self._worlds.setdefault(key, found)
+        return found
+
+    @property
+    def default(self) -> World:
+        return self.folder_world(self._default)
+
+    def resolve(self, name: str, base_dir: Path | None, doc: Document) -> World:
+        """``default`` is the bundled world; anything else is a folder relative to the scenario."""
+        if name == "default":
+            return self.default
+        folder = (base_dir or Path.cwd()) / name
+        if not (folder / "world.yaml").is_file():
+            raise AccedeError(
+                [doc.problem("scenario.unknown-world", f"no world `{name}`: not `default` and not a world folder", ("world",))]
+            )
+        return self.folder_world(folder)
+
+    def world(self, name: str | None) -> World:
+        """A world named on the command line: ``default`` or a folder path."""
+        if name in (None, "default"):
+            return self.default
+        return self.folder_world(Path(name))
+
+    def run_file(self, path: Path) -> ScenarioResult:
+        doc, scenario = load_scenario(path)
+        return run(prepare(doc, scenario, self.resolve, path.parent))
+
+    def run_document(self, doc: Document, base_dir: Path | None = None) -> ScenarioResult:
+        """Validate and answer a scenario already parsed (an HTTP body, a test's document)."""
+        scenario = validate(doc, m.Scenario)
+        return run(prepare(doc, scenario, self.resolve, base_dir))
+
+    def run_text(self, text: str | bytes, name: str = "<request>") -> ScenarioResult:
+        return self.run_document(parse_yaml(text, name))
+
+    def check(
+        self, state: str, org: str, on: date, world: str | None = None, assume: Assume = "unknown"
+    ) -> JoinVerdict:
+        """One verdict, as ``accede check`` gives it; its inputs are validated like a scenario's."""
+        data = {
+            "scenario": f"{state} and the {org}",
+            "world": world or "default",
+            "as_of": on.isoformat(),
+            "assume": assume,
+            "questions": [{"id": "check", "join": {"state": state, "org": org}}],
+        }
+        result = self.run_document(Document("<command line>", data), Path.cwd())
+        verdict: JoinVerdict = result.verdicts["check"]
+        return verdict
