@@ -66,6 +66,7 @@ class ScenarioResult:
     as_of: date
     answers: tuple[Answer, ...]
     verdicts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    evaluated_on: World | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -253,7 +254,7 @@ def run(prepared: Prepared) -> ScenarioResult:
             result = matrix(prepared.world, on, spec_m.orgs, spec_m.states, assume)
             verdicts[qid] = result
             answers.append(Answer(qid, "matrix", result.to_json()))
-    return ScenarioResult(scenario.scenario, prepared.world.name, scenario.as_of, tuple(answers), verdicts)
+    return ScenarioResult(scenario.scenario, prepared.world.name, scenario.as_of, tuple(answers), verdicts, prepared.world)
 
 
 def questions_with_expectations(scenario: m.Scenario) -> Sequence[int]:

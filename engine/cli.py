@@ -1,0 +1,230 @@
+"""The ``accede`` command line: check, run, test, lint.
+
+Exit status: 0 answered (and every expectation met), 1 an expectation failed, 2 bad input (one
+located message per problem on standard error, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from engine import models as m
+from engine.errors import AccedeError, Problem
+from engine.loader import display, load_rule_file, load_world_folder, validate
+from engine.render import expectation_lines, render_join, render_scenario
+from engine.rulebook import validate_orgs
+from engine.workspace import Workspace
+from engine.world import compile_world
+from engine.yamlio import read_yaml
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _dumps(data: Any) -> str:
+    """The one JSON form: compact, UTF-8, fixed key order; the HTTP service uses it too."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _date(text: str) -> date:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise AccedeError.one("date.invalid", f"`{text}` is not an ISO 8601 calendar date (YYYY-MM-DD)", field="--as-of")
+
+
+def _scenario_files(paths: Sequence[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*.yaml") if p.is_file())
+        elif path.is_file():
+            yield path
+        else:
+            raise AccedeError.one("file.not-found", f"no file or folder `{name}`", file=name)
+
+
+def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    # The clock is read here, at the edge, never in the engine.
+    problems: list[Problem] = []
+    on = date.today()
+    if args.as_of:
+        try:
+            on = _date(args.as_of)
+        except AccedeError as exc:
+            problems.extend(exc.problems)
+    try:
+        verdict = ws.check(args.state.upper(), args.org.upper(), on, args.world, args.assume)
+    except AccedeError as exc:
+        raise AccedeError([*problems, *exc.problems]) from None
+    if problems:
+        raise AccedeError(problems)
+    if args.json:
+        print(_dumps({"id": "check", "kind": "join", **verdict.to_json()}))
+    else:
+        render_join(out, ws.world(args.world) if args.world else ws.default, verdict)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    files = list(_scenario_files(args.paths))
+    results = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            results.append((path, ws.run_file(path)))
+        except AccedeError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise AccedeError(problems)
+    failed = False
+    for path, result in results:
+        failed = failed or any(a.passed is False for a in result.answers)
+        if args.json:
+            print(_dumps(result.to_json()))
+        else:
+            assert result.evaluated_on is not None
+            render_scenario(out, result.evaluated_on, result, display(path))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    passed = failed = 0
+    problems: list[Problem] = []
+    for path in _scenario_files(args.paths):
+        try:
+            result = ws.run_file(path)
+        except AccedeError as exc:
+            problems.extend(exc.problems)
+            continue
+        for ok, line in expectation_lines(display(path), result):
+            passed += ok
+            failed += not ok
+            out.print(line, style=None if ok else "red", highlight=False)
+    if problems:
+        raise AccedeError(problems)
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _lint_file(path: Path, ws: Workspace) -> None:
+    doc = read_yaml(path, display(path))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if "scenario" in data:
+        _lint_scenario(ws, path)
+    elif "org" in data:
+        _lint_rule_file(path, ws)
+    elif path.name == "world.yaml":
+        compile_world(load_world_folder(path.parent))
+    else:
+        validate(doc, m.WorldFile)
+
+
+def _lint_scenario(ws: Workspace, path: Path) -> None:
+    from engine.loader import load_scenario
+    from engine.scenario import prepare
+
+    doc, scenario = load_scenario(path)
+    prepare(doc, scenario, ws.resolve, path.parent)
+
+
+def _lint_rule_file(path: Path, ws: Workspace) -> None:
+    """A lone rule file is checked against the bundled world's states and organisations."""
+    doc, org = load_rule_file(path)
+    try:
+        world = ws.default
+        models = {c: o.model for c, o in world.orgs.items()}
+        states: Any = world.index
+    except AccedeError:
+        models, states = {}, {}
+    models[org.code] = org
+    reporters = {c: (lambda code, msg, p=(), rule_id=None: doc.problem(code, msg, p, rule_id)) for c in models}
+    found = [p for p in validate_orgs(models, reporters, states) if p.file == doc.file]
+    if found:
+        raise AccedeError(found)
+
+
+def cmd_lint(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    problems: list[Problem] = []
+    checked = 0
+    for name in args.paths:
+        path = Path(name)
+        targets: list[Path]
+        if path.is_dir() and (path / "world.yaml").is_file():
+            targets = [path / "world.yaml"]
+        elif path.is_dir():
+            targets = sorted(p for p in path.rglob("*.yaml") if p.is_file())
+        elif path.is_file():
+            targets = [path]
+        else:
+            problems.append(Problem("file.not-found", f"no file or folder `{name}`", file=name))
+            continue
+        for target in targets:
+            checked += 1
+            try:
+                _lint_file(target, ws)
+            except AccedeError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise AccedeError(problems)
+    out.print(f"{checked} file{'s' if checked != 1 else ''} checked, no problems", highlight=False)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="accede", description="Can this state join that organisation on that date?")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="one verdict, explained")
+    check.add_argument("state")
+    check.add_argument("org")
+    check.add_argument("--as-of", help="ISO date (default: today)")
+    check.add_argument("--world", help="`default` or a world folder")
+    check.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_check)
+
+    run = sub.add_parser("run", help="answer every question of scenario files")
+    run.add_argument("paths", nargs="+")
+    run.add_argument("--json", action="store_true", help="one JSON document per scenario file, one per line")
+    run.set_defaults(func=cmd_run)
+
+    test = sub.add_parser("test", help="run every expectation in files or folders")
+    test.add_argument("paths", nargs="+")
+    test.set_defaults(func=cmd_test)
+
+    lint = sub.add_parser("lint", help="validate rule, world and scenario files")
+    lint.add_argument("paths", nargs="+")
+    lint.set_defaults(func=cmd_lint)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = Console(soft_wrap=True, highlight=False)
+    ws = Workspace()
+    try:
+        code: int = args.func(args, ws, out)
+    except AccedeError as exc:
+        for problem in exc.problems:
+            print(problem.render(), file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""Answers as text a person reads at a glance: sentences for a memo, then the details.
+
+Explanations are data first (``verdict``); this module only words them. Colour comes from rich
+when the output is a terminal, and plain text otherwise, so pipes and tests see no escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from engine.scenario import Answer, ScenarioResult
+from engine.verdict import ConditionResult, Evidence, JoinVerdict, MatrixResult
+from engine.world import World
+
+__all__ = ["explain", "render_join", "render_matrix", "render_scenario", "remedy_phrase"]
+
+_STYLE = {"eligible": "bold green", "undetermined": "bold yellow", "blocked": "bold red"}
+_MARK = {"holds": ("✓", "green"), "fails": ("✗", "red"), "unknown": ("?", "yellow")}
+
+
+def _name(world: World, code: str) -> str:
+    i = world.index.get(code)
+    return world.states[i].name if i is not None else code
+
+
+def _org(org: str) -> str:
+    return f"the {org}"
+
+
+def _names(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _party(world: World, e: Evidence) -> str:
+    text = _name(world, e.state)
+    if e.member_since is not None:
+        text += f", a member since {e.member_since.isoformat()}"
+    return text
+
+
+def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
+    """Why one condition fails or is unknown, as a clause that follows 'Armenia cannot join...:'."""
+    ev = c.evidence
+    kinds = {e.kind for e in ev}
+    if kinds == {"relations"}:
+        parties = []
+        for e in ev:
+            text = _party(world, e)
+            if e.since is not None:
+                text += f" (severed on {e.since.isoformat()})"
+            parties.append(text)
+        return "it has no diplomatic relations with " + _names(parties)
+    if kinds == {"recognition"}:
+        return _names([_party(world, e) for e in ev]) + (" does not" if len(ev) == 1 else " do not") + " recognise it"
+    if kinds == {"conflict"}:
+        parts = [_party(world, e) + (f" (since {e.since.isoformat()})" if e.since else "") for e in ev]
+        return "it is in armed conflict with " + _names(parts)
+    if kinds and kinds <= {"status", "region", "sanctions", "assessment"}:
+        clauses = []
+        for e in ev:
+            fact = e.fact.replace(" of ", " that it is ", 1) if e.fact.startswith("no assessment") else e.fact
+            since = f" since {e.since.isoformat()}" if e.since and e.kind != "assessment" else ""
+            subject = "there is" if fact.startswith("no assessment") else "it"
+            if e.kind == "sanctions" or e.kind == "assessment":
+                fact = ("is " + fact) if not fact.startswith("no ") else fact
+            clauses.append(f"{subject} {fact}{since}")
+        return "; ".join(clauses)
+    if c.outcome == "unknown":
+        return f"it is not known whether {c.text[0].lower()}{c.text[1:]}"
+    return f"it is not the case that {c.text[0].lower()}{c.text[1:]}"
+
+
+def remedy_phrase(world: World, change: dict[str, Any]) -> str:
+    """A remedy change as an instruction: 'establish diplomatic relations with Pakistan'."""
+    if "establish" in change:
+        return f"establish diplomatic relations with {_name(world, change['establish'][1])}"
+    if "recognize" in change:
+        return f"obtain recognition from {_name(world, change['by'])}"
+    if "admit" in change:
+        return f"obtain {change['as'].replace('_', '-')} status in the {change['to']}"
+    if "leave" in change:
+        return f"leave the {change['from']}"
+    if "end_conflict" in change:
+        return f"end the armed conflict with {_name(world, change['end_conflict'][1])}"
+    if "lift_sanctions" in change:
+        return "have the UN Security Council sanctions lifted"
+    if "assess" in change:
+        return f"obtain an assessment that it {'is' if change['as'] else 'is not'} {change['assess'].replace('_', ' ')}"
+    return str(change)
+
+
+def _stage_phrase(world: World, verdict: JoinVerdict) -> str | None:
+    for stage in verdict.decision.stages:
+        if stage.outcome == "fails":
+            who = stage.vetoed_by or stage.oppose
+            rule = stage.pass_ if isinstance(stage.pass_, str) else f"at least {stage.pass_['at_least']}"
+            if who:
+                verb = "opposes" if len(who) == 1 else "oppose"
+                return f"{_names([_name(world, c) for c in who])} {verb} it ({rule.replace('_', ' ')} of {stage.voters})"
+            return f"the decision ({rule.replace('_', ' ')} of {stage.voters}) cannot reach {stage.needed} supporters"
+    return None
+
+
+def explain(world: World, verdict: JoinVerdict) -> str:
+    """The verdict as sentences an analyst could paste into a memo."""
+    who = _name(world, verdict.state)
+    org = _org(verdict.org)
+    day = verdict.as_of.isoformat()
+    failing = [c for c in verdict.conditions if c.outcome == "fails"]
+    unknown = [c for c in verdict.conditions if c.outcome == "unknown"]
+    if verdict.verdict == "blocked":
+        reasons = [f"{_reason(world, verdict, c)} ({c.source})" if c.source else _reason(world, verdict, c) for c in failing]
+        stage = _stage_phrase(world, verdict)
+        if stage:
+            reasons.append(stage)
+        text = f"{who} cannot join {org} on {day}: " + "; ".join(reasons) + "."
+        if verdict.remedies:
+            first, *others = verdict.remedies
+            text += " Remedy: " + " and ".join(remedy_phrase(world, ch) for ch in first.changes) + "."
+            for other in others[:3]:
+                text += " Alternatively: " + " and ".join(remedy_phrase(world, ch) for ch in other.changes) + "."
+        if verdict.irremediable:
+            ids = ", ".join(f"`{i}`" for i in verdict.irremediable)
+            text += f" No change can lift {ids}."
+        return text
+    if verdict.verdict == "eligible":
+        return f"{who} can join {org} on {day}: every condition holds and the decision passes."
+    reasons = [_reason(world, verdict, c) for c in unknown]
+    pending = [s for s in verdict.decision.stages if s.outcome == "unknown"]
+    for stage in pending:
+        rule = stage.pass_ if isinstance(stage.pass_, str) else f"at least {stage.pass_['at_least']}"
+        reasons.append(
+            f"the decision ({rule.replace('_', ' ')} of {stage.voters}) turns on {len(stage.unknown)} "
+            f"position{'s' if len(stage.unknown) != 1 else ''} not on record"
+        )
+    return f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: " + "; ".join(reasons) + "."
+
+
+def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
+    console.print(Text(verdict.verdict.upper(), style=_STYLE[verdict.verdict]), Text(explain(world, verdict)))
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("")
+    table.add_column("condition", no_wrap=True)
+    table.add_column("confidence")
+    table.add_column("what it asks, or the facts that decided it", overflow="fold")
+    for c in verdict.conditions:
+        mark, colour = _MARK[c.outcome]
+        facts = "; ".join(_fact(world, e) for e in c.evidence)
+        table.add_row(Text(mark, style=colour), c.id, c.confidence or "-", facts or c.text)
+    console.print(table)
+    for stage in verdict.decision.stages:
+        rule = stage.pass_ if isinstance(stage.pass_, str) else f"at least {stage.pass_['at_least']}"
+        console.print(
+            f"decision: {rule} of {stage.by if isinstance(stage.by, str) else stage.by} "
+            f"({stage.voters} voters, {stage.needed} needed) -> {stage.outcome}: "
+            f"support {len(stage.support)}, oppose {len(stage.oppose)}, abstain {len(stage.abstain)}, "
+            f"unknown {len(stage.unknown)}"
+            + (f", vetoed by {', '.join(stage.vetoed_by)}" if stage.vetoed_by else "")
+        )
+
+
+def _fact(world: World, e: Evidence) -> str:
+    text = f"{e.state}: {e.fact}"
+    if e.since is not None:
+        text += f" since {e.since.isoformat()}"
+    if e.source:
+        text += f" [{e.source}]"
+    return text
+
+
+def render_matrix(console: Console, result: MatrixResult) -> None:
+    by_org: dict[str, list[Any]] = {}
+    for row in result.rows:
+        by_org.setdefault(row.org, []).append(row)
+    for org, rows in by_org.items():
+        console.print(Text(f"{org} on {result.as_of.isoformat()}: {len(rows)} non-members", style="bold"))
+        for verdict in ("eligible", "undetermined", "blocked"):
+            chosen = [r for r in rows if r.verdict == verdict]
+            if not chosen:
+                continue
+            if verdict == "blocked":
+                console.print(Text(f"  blocked ({len(chosen)}):", style=_STYLE[verdict]))
+                groups: dict[tuple[str, ...], list[str]] = {}
+                for r in chosen:
+                    groups.setdefault(r.failing or ("the decision",), []).append(r.state)
+                for failing, states in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+                    console.print(f"    by {', '.join(failing)}: {' '.join(states)}")
+            else:
+                console.print(Text(f"  {verdict} ({len(chosen)}):", style=_STYLE[verdict]), " ".join(r.state for r in chosen))
+
+
+def render_answer(console: Console, world: World, answer: Answer, verdict: Any) -> None:
+    console.print(Text(f"[{answer.id}] {answer.kind}", style="bold cyan"))
+    if isinstance(verdict, JoinVerdict):
+        render_join(console, world, verdict)
+    elif isinstance(verdict, MatrixResult):
+        render_matrix(console, verdict)
+    if answer.expect is not None:
+        ok = answer.expect["passed"]
+        console.print(Text("expectation met" if ok else "expectation NOT met", style="green" if ok else "bold red"))
+        for line in answer.expect["mismatches"]:
+            console.print(f"  - {line}")
+
+
+def render_scenario(console: Console, world: World, result: ScenarioResult, file: str | None = None) -> None:
+    title = f"{result.title}" + (f"  ({file})" if file else "")
+    console.rule(Text(title, style="bold"))
+    for answer in result.answers:
+        render_answer(console, world, answer, result.verdicts.get(answer.id))
+        console.print()
+
+
+def expectation_lines(file: str, result: ScenarioResult) -> Iterable[tuple[bool, str]]:
+    for answer in result.answers:
+        if answer.expect is None:
+            continue
+        ok = bool(answer.expect["passed"])
+        line = f"{'PASS' if ok else 'FAIL'} {file}::{answer.id}"
+        if not ok:
+            line += ": " + "; ".join(answer.expect["mismatches"])
+        yield ok, line
