@@ -46,6 +46,9 @@ _FLOAT = re.compile(
 )
 
 
+_ALLOWED = frozenset({"str", "int", "float", "bool", "null", "seq", "map"})
+
+
 class _Composer(CParser):  # type: ignore[misc]
     """libyaml's composer with YAML 1.2 core-schema resolution of plain scalars."""
 
@@ -202,10 +205,11 @@ class _Builder:
                 column=node.start_mark.column + 1,
             )
         tag = node.tag
-        if not tag.startswith(_CORE):
-            self._fail("yaml.unsupported-tag", f"tag `{tag}` is not allowed: files are data only", node, path)
+        kind = tag[len(_CORE) :] if tag.startswith(_CORE) else ""
+        if kind not in _ALLOWED:
+            shown = f"!!{kind}" if kind else tag
+            self._fail("yaml.unsupported-tag", f"tag `{shown}` is not allowed: files are data only", node, path)
             return None
-        kind = tag[len(_CORE) :]
         if isinstance(node, yaml.MappingNode):
             if kind != "map":
                 self._fail("yaml.unsupported-tag", f"tag `!!{kind}` cannot apply to a mapping", node, path)
@@ -258,5 +262,5 @@ class _Builder:
             except ValueError:
                 self._fail("schema.invalid-value", f"`{value}` is not a number", node, path)
                 return None
-        self._fail("yaml.unsupported-tag", f"tag `!!{kind}` is not allowed: files are data only", node, path)
+        self._fail("yaml.unsupported-tag", f"tag `!!{kind}` cannot apply to a scalar", node, path)
         return None
