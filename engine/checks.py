@@ -15,7 +15,6 @@ Three-valued logic: a state is in neither mask when the check is unknown for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,18 +37,31 @@ MAX_OPTIONS = 32
 _NOTHING: Options = (frozenset(),)
 
 
-def bits(mask: int) -> Iterator[int]:
+_BYTE_BITS: tuple[tuple[int, ...], ...] = tuple(tuple(b for b in range(8) if v >> b & 1) for v in range(256))
+
+
+def bits(mask: int) -> list[int]:
     """Indexes of the set bits, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+    if mask.bit_count() < 8:
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
+    # Dense masks: a byte at a time through a table beats peeling one bit at a time.
+    out = []
+    base = 0
+    for byte in mask.to_bytes((mask.bit_length() + 7) // 8, "little"):
+        if byte:
+            out.extend([base + b for b in _BYTE_BITS[byte]])
+        base += 8
+    return out
 
 
-def change_syntax(change: Change, on: Any) -> dict[str, Any]:
-    """A remedy change written as a scenario change, so it can be pasted back."""
+def change_syntax(change: Change, day: str) -> dict[str, Any]:
+    """A remedy change written as a scenario change (dated ``day``), so it can be pasted back."""
     verb = change[0]
-    day = on.isoformat()
     if verb == "establish":
         return {"establish": [change[1], change[2]], "on": day}
     if verb == "recognize":
@@ -90,7 +102,7 @@ def event_change(event: Any) -> Change | None:
 
 
 def same_change(a: Change, b: Change) -> bool:
-    """Pairs are symmetric: establishing ARM–PAK is establishing PAK–ARM."""
+    """Pairs are symmetric: establishing ARM-PAK is establishing PAK-ARM."""
     if a[0] == b[0] and a[0] in ("establish", "end_conflict"):
         return {a[1], a[2]} == {b[1], b[2]}
     return a == b
@@ -100,11 +112,12 @@ def minimise(options: list[frozenset[Change]]) -> Options:
     """Drop duplicates, supersets and self-contradictory sets; keep the smallest few."""
     clean = []
     for option in set(options):
-        admits = [c[1:3] for c in option if c[0] in ("admit", "leave")]
-        if len(admits) != len(set(admits)):
-            continue  # two statuses for one state in one organisation cannot both be remedies
+        if len(option) > 1:
+            admits = [c[1:3] for c in option if c[0] in ("admit", "leave")]
+            if len(admits) != len(set(admits)):
+                continue  # two statuses for one state in one organisation cannot both be remedies
         clean.append(option)
-    clean.sort(key=lambda o: (len(o), sorted(o)))
+    clean.sort(key=_size_then_content)
     kept: list[frozenset[Change]] = []
     for option in clean:
         if not any(k <= option for k in kept):
@@ -112,6 +125,10 @@ def minimise(options: list[frozenset[Change]]) -> Options:
         if len(kept) >= MAX_OPTIONS:
             break
     return tuple(kept)
+
+
+def _size_then_content(option: frozenset[Change]) -> tuple[int, list[Change]]:
+    return len(option), sorted(option)
 
 
 def both(a: Options, b: Options) -> Options:
@@ -154,6 +171,10 @@ class CompiledCheck:
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         return []
 
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        """Who the outcome is about, as a bitset: the members it lacks, or the applicant itself."""
+        return 1 << i
+
     def lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         """Alternatives that make the check hold (``want``) or fail for applicant ``i``."""
         if self.outcome(ctx, i) == ("holds" if want else "fails"):
@@ -189,19 +210,23 @@ class RelationsWith(CompiledCheck):
         out = []
         for other in bits(self.missing(ctx, i)):
             step = ctx.relations_step(i, other)
-            event = step.event if step is not None and step.value is False else None
+            since = step if step is not None and step.value is False else None
+            event = since.event if since is not None else None
             out.append(
                 Evidence(
                     "relations",
                     ctx.code(other),
                     "no diplomatic relations",
-                    step.on if event is not None else None,
+                    since.on if since is not None else None,
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
                 )
             )
         return out
+
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        return self.missing(ctx, i) if outcome == "fails" else 0
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         if not want:
@@ -234,18 +259,25 @@ class RecognizedBy(CompiledCheck):
         out = []
         for other in self.missing(ctx, i):
             step = ctx.recognition_step(other, i)
-            event = step.event if step is not None and step.value is False else None
+            since = step if step is not None and step.value is False else None
+            event = since.event if since is not None else None
             out.append(
                 Evidence(
                     "recognition",
                     ctx.code(other),
                     f"does not recognise {me}",
-                    step.on if event is not None else None,
+                    since.on if since is not None else None,
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
                 )
             )
+        return out
+
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        out = 0
+        for other in self.missing(ctx, i) if outcome == "fails" else ():
+            out |= 1 << other
         return out
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
@@ -291,11 +323,16 @@ class NoConflictWith(CompiledCheck):
             )
         return out
 
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        return ctx.group(self.group) & ctx.snap.conflict[i] if outcome == "fails" else 0
+
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         if not want:
             return ()
         me = ctx.code(i)
-        return (frozenset(("end_conflict", me, ctx.code(o)) for o in bits(ctx.group(self.group) & ctx.snap.conflict[i])),)
+        return (
+            frozenset(("end_conflict", me, ctx.code(o)) for o in bits(ctx.group(self.group) & ctx.snap.conflict[i])),
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -418,6 +455,13 @@ class AllOf(CompiledCheck):
             return []
         return [e for p in self.parts if p.outcome(ctx, i) == outcome for e in p.explain(ctx, i, outcome)]
 
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        out = 0
+        for part in self.parts:
+            if part.outcome(ctx, i) == outcome:
+                out |= part.parties(ctx, i, outcome)
+        return out
+
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = _NOTHING if want else ()
         for part in self.parts:
@@ -446,6 +490,13 @@ class AnyOf(CompiledCheck):
             return []
         return [e for p in self.parts if p.outcome(ctx, i) == outcome for e in p.explain(ctx, i, outcome)]
 
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        out = 0
+        for part in self.parts:
+            if part.outcome(ctx, i) == outcome:
+                out |= part.parties(ctx, i, outcome)
+        return out
+
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = () if want else _NOTHING
         for part in self.parts:
@@ -468,6 +519,10 @@ class Not(CompiledCheck):
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         flipped: Outcome = "fails" if outcome == "holds" else "holds" if outcome == "fails" else "unknown"
         return self.inner.explain(ctx, i, flipped)
+
+    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
+        flipped: Outcome = "fails" if outcome == "holds" else "holds" if outcome == "fails" else "unknown"
+        return self.inner.parties(ctx, i, flipped)
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         return self.inner.lift(ctx, i, not want)

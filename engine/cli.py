@@ -18,9 +18,10 @@ from rich.console import Console
 
 from engine import models as m
 from engine.errors import AccedeError, Problem
-from engine.loader import display, load_rule_file, load_world_folder, validate
+from engine.loader import display, load_rule_file, load_scenario, load_world_folder, validate
 from engine.render import expectation_lines, render_join, render_scenario
 from engine.rulebook import validate_orgs
+from engine.scenario import prepare
 from engine.workspace import Workspace
 from engine.world import compile_world
 from engine.yamlio import read_yaml
@@ -132,9 +133,6 @@ def _lint_file(path: Path, ws: Workspace) -> None:
 
 
 def _lint_scenario(ws: Workspace, path: Path) -> None:
-    from engine.loader import load_scenario
-    from engine.scenario import prepare
-
     doc, scenario = load_scenario(path)
     prepare(doc, scenario, ws.resolve, path.parent)
 

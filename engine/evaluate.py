@@ -115,16 +115,19 @@ def _tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume) -> StageTall
     counts = _counts(voters, veto, stances, assume)
     lists: dict[str, list[str]] = {"support": [], "oppose": [], "abstain": [], "unknown": []}
     assumed: list[str] = []
-    for voter in bits(voters):
-        stance = stances.get(voter)
-        if stance is None:
-            assumed_stance = "unknown" if assume == "unknown" else assume
-            lists[assumed_stance].append(ctx.code(voter))
-            if assume != "unknown":
-                assumed.append(ctx.code(voter))
-        else:
-            lists[stance].append(ctx.code(voter))
-    vetoed = [ctx.code(v) for v in bits(veto) if stances.get(v) == "oppose" or (assume == "oppose" and v not in stances)]
+    codes = ctx.world.codes
+    silent = [codes[v] for v in bits(voters) if v not in stances] if stances else ctx.snap.codes_of(voters)
+    lists["unknown" if assume == "unknown" else assume].extend(silent)
+    if assume != "unknown":
+        assumed.extend(silent)
+    for voter, stance in stances.items():
+        if voters >> voter & 1:
+            lists[stance].append(codes[voter])
+    for name in ("support", "oppose", "abstain"):
+        lists[name].sort()
+    vetoed = [
+        ctx.code(v) for v in bits(veto) if stances.get(v) == "oppose" or (assume == "oppose" and v not in stances)
+    ]
     return StageTally(
         stage.by.syntax(),
         stage.pass_syntax(),
@@ -166,6 +169,7 @@ def join(
     state: str,
     org: str,
     on: date,
+    *,
     assume: Assume = "unknown",
     forbid: Sequence[Change] = (),
 ) -> JoinVerdict:
@@ -217,49 +221,73 @@ def _remedies(
         if not lift:
             stuck.append(condition.id)  # type: ignore[attr-defined]
             continue
-        options = checks.both(options, lift)
+        options = checks.both(options, lift) if lifted else lift
         lifted.append(condition.id)  # type: ignore[attr-defined]
     if not lifted or not options:
         return (), tuple(stuck)
     remedies = []
+    day = on.isoformat()
     for option in options[:MAX_REMEDIES]:
-        changes = sorted((change_syntax(c, on) for c in option), key=lambda s: sorted(map(str, s.items())))
-        remedies.append(Remedy(tuple(changes), tuple(lifted)))
+        changes = tuple(change_syntax(c, day) for c in sorted(option))
+        remedies.append(Remedy(changes, tuple(lifted)))
     return tuple(remedies), tuple(stuck)
 
 
 def matrix(
     world: World,
     on: date,
+    *,
     orgs: Sequence[str] | None = None,
     states: Sequence[str] | None = None,
     assume: Assume = "unknown",
+    parties: bool = False,
 ) -> MatrixResult:
-    """Verdicts of every non-member (or the states named) against each organisation."""
+    """Verdicts of every non-member (or the states named) against each organisation.
+
+    With ``parties`` each blocked row also names, per failing condition, who blocks it (the
+    members it lacks relations with, the applicant itself for a status or region...).
+    """
     snap = world.as_of(on)
     rows: list[MatrixRow] = []
     chosen = world.mask_of(states) if states is not None else world.all
+    codes = world.codes
     for code in orgs if orgs is not None else sorted(world.orgs):
-        compiled = world.orgs[code]
-        version = compiled.version_at(on)
+        version = world.orgs[code].version_at(on)
         if version is None:
             continue
         ctx = OrgContext(snap, code)
-        masks = [c.check.masks(ctx) for c in version.conditions]
-        ids = [c.id for c in version.conditions]
-        shared: StageOutcome | None = None
+        candidates = chosen & ~snap.members(code)
+        # Each state's failing conditions as a small bitset (bit k = condition k), built per
+        # condition from its fail mask: the work is proportional to the failures, not states x conditions.
+        signature: dict[int, int] = {}
+        unknown = 0
+        for k, condition in enumerate(version.conditions):
+            holds, fails = condition.check.masks(ctx)
+            unknown |= candidates & ~holds & ~fails
+            for i in bits(fails & candidates):
+                signature[i] = signature.get(i, 0) | 1 << k
+        names: dict[int, tuple[str, ...]] = {}
         reach = 0  # every state that votes or vetoes in some stage
         for stage in version.decision:
             reach |= ctx.group(stage.by) | (ctx.group(stage.veto) if stage.veto is not None else 0)
-        for i in bits(chosen & ~snap.members(code)):
-            failing = tuple(ids[k] for k, (_, f) in enumerate(masks) if f >> i & 1)
-            if failing:
-                # Blocked whatever the tally says; skip it unless the conditions leave room.
-                rows.append(MatrixRow(world.codes[i], code, "blocked", failing))
+        shared: StageOutcome | None = None
+        for i in bits(candidates):
+            sig = signature.get(i)
+            if sig:
+                failing = names.get(sig)
+                if failing is None:
+                    failing = names[sig] = tuple(c.id for k, c in enumerate(version.conditions) if sig >> k & 1)
+                who = None
+                if parties:
+                    who = {
+                        c.id: tuple([codes[p] for p in bits(c.check.parties(ctx, i, "fails"))])
+                        for k, c in enumerate(version.conditions)
+                        if sig >> k & 1
+                    }
+                # Blocked whatever the tally says, so the tally is not computed.
+                rows.append(MatrixRow(codes[i], code, "blocked", failing, who))
                 continue
-            unknown = any(not (h >> i & 1) for h, _ in masks)
-            stances = snap.positions.get((code, i))
-            if stances or reach >> i & 1:
+            if snap.positions.get((code, i)) or reach >> i & 1:
                 decision = _decide(ctx, version, i, assume)
             else:
                 # Same voters, no positions: every such applicant gets the same tally.
@@ -267,9 +295,13 @@ def matrix(
                     shared = _decide(ctx, version, i, assume)
                 decision = shared
             verdict: VerdictName = (
-                "blocked" if decision == "fails" else "undetermined" if unknown or decision == "unknown" else "eligible"
+                "blocked"
+                if decision == "fails"
+                else "undetermined"
+                if unknown >> i & 1 or decision == "unknown"
+                else "eligible"
             )
-            rows.append(MatrixRow(world.codes[i], code, verdict, ()))
+            rows.append(MatrixRow(codes[i], code, verdict, (), {} if parties else None))
     return MatrixResult(on, tuple(rows))
 
 

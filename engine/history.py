@@ -166,7 +166,10 @@ def _intervals(key: Key, items: list[Placed], problems: list[Problem]) -> tuple[
         if event.verb in ("conflict", "sanction"):
             if event.until is not None and event.until <= item.on:
                 problems.append(
-                    item.report("schema.invalid-value", f"`until` {event.until.isoformat()} is not after `from` {item.on.isoformat()}")
+                    item.report(
+                        "schema.invalid-value",
+                        f"`until` {event.until.isoformat()} is not after `from` {item.on.isoformat()}",
+                    )
                 )
                 continue
             intervals.append(Interval(item.on, event.until, event))

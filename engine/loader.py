@@ -61,9 +61,26 @@ def display(path: Path) -> str:
 _KNOWN_FIELDS: frozenset[str] = frozenset(
     name
     for model in (
-        m.Condition, m.Version, m.Organization, m.Stage, m.StateRecord, m.WorldFile, m.Scenario,
-        m.Expectation, m.JoinSpec, m.MatrixSpec, m.JoinQuestion, m.MatrixQuestion, m.Amendment,
-        m.Establish, m.Admit, m.Leave, m.ConflictEvent, m.Support, m.Assess, m.Recognize,
+        m.Condition,
+        m.Version,
+        m.Organization,
+        m.Stage,
+        m.StateRecord,
+        m.WorldFile,
+        m.Scenario,
+        m.Expectation,
+        m.JoinSpec,
+        m.MatrixSpec,
+        m.JoinQuestion,
+        m.MatrixQuestion,
+        m.Amendment,
+        m.Establish,
+        m.Admit,
+        m.Leave,
+        m.ConflictEvent,
+        m.Support,
+        m.Assess,
+        m.Recognize,
     )
     for field_name, info in model.model_fields.items()
     for name in (field_name, info.alias or field_name)
@@ -75,12 +92,11 @@ def _clean_path(data: Any, loc: Sequence[str | int]) -> Path_:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            out.append(part)
-            node = node[part]
+            node = node[part]  # type: ignore[index]  # narrowed by the test above
         elif isinstance(node, dict) and isinstance(part, str) and part not in node and part.rstrip("_") in node:
             out.append(part.rstrip("_"))
             node = node[part.rstrip("_")]

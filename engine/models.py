@@ -316,12 +316,17 @@ class _Event(Model):
     def syntax(self) -> dict[str, Any]:
         """The event as written in a file, dates as ISO strings, provenance left out."""
         out = self.model_dump(by_alias=True, exclude_none=True, exclude={"source", "confidence", "note"})
-        return {k: (v.isoformat() if isinstance(v, date) else list(v) if isinstance(v, tuple) else v) for k, v in out.items()}
+        return {
+            k: (v.isoformat() if isinstance(v, date) else list(v) if isinstance(v, tuple) else v)
+            for k, v in out.items()
+        }
 
 
 def _distinct_pair(value: tuple[str, str]) -> tuple[str, str]:
     if value[0] == value[1]:
-        raise PydanticCustomError("pair_invalid", "a pair names two different states, not `{code}` twice", {"code": value[0]})
+        raise PydanticCustomError(
+            "pair_invalid", "a pair names two different states, not `{code}` twice", {"code": value[0]}
+        )
     return value
 
 

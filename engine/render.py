@@ -17,7 +17,7 @@ from engine.scenario import Answer, ScenarioResult
 from engine.verdict import ConditionResult, Evidence, JoinVerdict, MatrixResult
 from engine.world import World
 
-__all__ = ["explain", "render_join", "render_matrix", "render_scenario", "remedy_phrase"]
+__all__ = ["explain", "remedy_phrase", "render_join", "render_matrix", "render_scenario"]
 
 _STYLE = {"eligible": "bold green", "undetermined": "bold yellow", "blocked": "bold red"}
 _MARK = {"holds": ("✓", "green"), "fails": ("✗", "red"), "unknown": ("?", "yellow")}
@@ -68,7 +68,7 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
             fact = e.fact.replace(" of ", " that it is ", 1) if e.fact.startswith("no assessment") else e.fact
             since = f" since {e.since.isoformat()}" if e.since and e.kind != "assessment" else ""
             subject = "there is" if fact.startswith("no assessment") else "it"
-            if e.kind == "sanctions" or e.kind == "assessment":
+            if e.kind in {"sanctions", "assessment"}:
                 fact = ("is " + fact) if not fact.startswith("no ") else fact
             clauses.append(f"{subject} {fact}{since}")
         return "; ".join(clauses)
@@ -96,15 +96,18 @@ def remedy_phrase(world: World, change: dict[str, Any]) -> str:
     return str(change)
 
 
+def _rule(rule: Any) -> str:
+    return rule.replace("_", " ") if isinstance(rule, str) else f"at least {rule['at_least']}"
+
+
 def _stage_phrase(world: World, verdict: JoinVerdict) -> str | None:
     for stage in verdict.decision.stages:
         if stage.outcome == "fails":
             who = stage.vetoed_by or stage.oppose
-            rule = stage.pass_ if isinstance(stage.pass_, str) else f"at least {stage.pass_['at_least']}"
             if who:
                 verb = "opposes" if len(who) == 1 else "oppose"
-                return f"{_names([_name(world, c) for c in who])} {verb} it ({rule.replace('_', ' ')} of {stage.voters})"
-            return f"the decision ({rule.replace('_', ' ')} of {stage.voters}) cannot reach {stage.needed} supporters"
+                return f"{_names([_name(world, c) for c in who])} {verb} it ({_rule(stage.pass_)} of {stage.voters})"
+            return f"the decision ({_rule(stage.pass_)} of {stage.voters}) cannot reach {stage.needed} supporters"
     return None
 
 
@@ -116,10 +119,12 @@ def explain(world: World, verdict: JoinVerdict) -> str:
     failing = [c for c in verdict.conditions if c.outcome == "fails"]
     unknown = [c for c in verdict.conditions if c.outcome == "unknown"]
     if verdict.verdict == "blocked":
-        reasons = [f"{_reason(world, verdict, c)} ({c.source})" if c.source else _reason(world, verdict, c) for c in failing]
-        stage = _stage_phrase(world, verdict)
-        if stage:
-            reasons.append(stage)
+        reasons = [
+            f"{_reason(world, verdict, c)} ({c.source})" if c.source else _reason(world, verdict, c) for c in failing
+        ]
+        blocker = _stage_phrase(world, verdict)
+        if blocker:
+            reasons.append(blocker)
         text = f"{who} cannot join {org} on {day}: " + "; ".join(reasons) + "."
         if verdict.remedies:
             first, *others = verdict.remedies
@@ -133,13 +138,12 @@ def explain(world: World, verdict: JoinVerdict) -> str:
     if verdict.verdict == "eligible":
         return f"{who} can join {org} on {day}: every condition holds and the decision passes."
     reasons = [_reason(world, verdict, c) for c in unknown]
-    pending = [s for s in verdict.decision.stages if s.outcome == "unknown"]
-    for stage in pending:
-        rule = stage.pass_ if isinstance(stage.pass_, str) else f"at least {stage.pass_['at_least']}"
-        reasons.append(
-            f"the decision ({rule.replace('_', ' ')} of {stage.voters}) turns on {len(stage.unknown)} "
-            f"position{'s' if len(stage.unknown) != 1 else ''} not on record"
-        )
+    for tally in verdict.decision.stages:
+        if tally.outcome == "unknown":
+            reasons.append(
+                f"the decision ({_rule(tally.pass_)} of {tally.voters}) turns on {len(tally.unknown)} "
+                f"position{'s' if len(tally.unknown) != 1 else ''} not on record"
+            )
     return f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: " + "; ".join(reasons) + "."
 
 
@@ -156,13 +160,11 @@ def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
         table.add_row(Text(mark, style=colour), c.id, c.confidence or "-", facts or c.text)
     console.print(table)
     for stage in verdict.decision.stages:
-        rule = stage.pass_ if isinstance(stage.pass_, str) else f"at least {stage.pass_['at_least']}"
         console.print(
-            f"decision: {rule} of {stage.by if isinstance(stage.by, str) else stage.by} "
+            f"decision: {_rule(stage.pass_)} of {stage.by} "
             f"({stage.voters} voters, {stage.needed} needed) -> {stage.outcome}: "
             f"support {len(stage.support)}, oppose {len(stage.oppose)}, abstain {len(stage.abstain)}, "
-            f"unknown {len(stage.unknown)}"
-            + (f", vetoed by {', '.join(stage.vetoed_by)}" if stage.vetoed_by else "")
+            f"unknown {len(stage.unknown)}" + (f", vetoed by {', '.join(stage.vetoed_by)}" if stage.vetoed_by else "")
         )
 
 
@@ -193,7 +195,9 @@ def render_matrix(console: Console, result: MatrixResult) -> None:
                 for failing, states in sorted(groups.items(), key=lambda kv: -len(kv[1])):
                     console.print(f"    by {', '.join(failing)}: {' '.join(states)}")
             else:
-                console.print(Text(f"  {verdict} ({len(chosen)}):", style=_STYLE[verdict]), " ".join(r.state for r in chosen))
+                console.print(
+                    Text(f"  {verdict} ({len(chosen)}):", style=_STYLE[verdict]), " ".join(r.state for r in chosen)
+                )
 
 
 def render_answer(console: Console, world: World, answer: Answer, verdict: Any) -> None:

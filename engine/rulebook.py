@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from engine import models as m
@@ -130,7 +131,12 @@ def validate_orgs(
         ) -> bool:
             if target not in orgs:
                 problems.append(
-                    report("world.unknown-org", f"unknown organisation `{target}`{did_you_mean(target, orgs)}", path, rule_id)
+                    report(
+                        "world.unknown-org",
+                        f"unknown organisation `{target}`{did_you_mean(target, orgs)}",
+                        path,
+                        rule_id,
+                    )
                 )
                 return False
             if target != code:
@@ -145,7 +151,7 @@ def validate_orgs(
                 need_org(target, (*path, "members_of"), rule_id)
 
         order = sorted(range(len(org.versions)), key=lambda k: org.versions[k].valid_from)
-        for prev, cur in zip(order, order[1:], strict=False):
+        for prev, cur in pairwise(order):
             before, version = org.versions[prev], org.versions[cur]
             if version.valid_from == before.valid_from or (
                 before.valid_until is not None and before.valid_until > version.valid_from
@@ -161,7 +167,11 @@ def validate_orgs(
         for v, version in enumerate(org.versions):
             if version.valid_until is not None and version.valid_until <= version.valid_from:
                 problems.append(
-                    report("schema.invalid-value", "`valid_until` is not after `valid_from`", ("versions", v, "valid_until"))
+                    report(
+                        "schema.invalid-value",
+                        "`valid_until` is not after `valid_from`",
+                        ("versions", v, "valid_until"),
+                    )
                 )
             seen: set[str] = set()
             for c, condition in enumerate(version.conditions):
@@ -177,7 +187,17 @@ def validate_orgs(
                     )
                 seen.add(condition.id)
                 for check, path in _walk(condition.check, (*base, "check")):
-                    _check_refs(check, path, condition.id, orgs, code, need_group, need_org, report, problems)
+                    _check_refs(
+                        check,
+                        path,
+                        condition.id,
+                        orgs=orgs,
+                        code=code,
+                        need_group=need_group,
+                        need_org=need_org,
+                        report=report,
+                        problems=problems,
+                    )
             for s, stage in enumerate(version.decision):
                 need_group(stage.by, ("versions", v, "decision", s, "by"), None)
                 if stage.veto is not None:
@@ -190,6 +210,7 @@ def _check_refs(
     check: Any,
     path: tuple[str | int, ...],
     rule_id: str,
+    *,
     orgs: Mapping[str, m.Organization],
     code: str,
     need_group: Callable[..., None],

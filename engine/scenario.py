@@ -89,10 +89,14 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
         world = resolve(scenario.world, base_dir, doc)
     problems: list[Problem] = []
     if len(scenario.changes) > MAX_CHANGES:
-        problems.append(doc.problem("limit.exceeded", f"{len(scenario.changes)} changes; the limit is {MAX_CHANGES}", ("changes",)))
+        problems.append(
+            doc.problem("limit.exceeded", f"{len(scenario.changes)} changes; the limit is {MAX_CHANGES}", ("changes",))
+        )
     if len(scenario.questions) > MAX_QUESTIONS:
         problems.append(
-            doc.problem("limit.exceeded", f"{len(scenario.questions)} questions; the limit is {MAX_QUESTIONS}", ("questions",))
+            doc.problem(
+                "limit.exceeded", f"{len(scenario.questions)} questions; the limit is {MAX_QUESTIONS}", ("questions",)
+            )
         )
     if problems:
         raise AccedeError(problems)
@@ -110,7 +114,9 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
         base = ("questions", k)
         qid = question_id(question, k)
         if qid in seen:
-            problems.append(doc.problem("scenario.duplicate-question", f"question id `{qid}` is used twice", (*base, "id")))
+            problems.append(
+                doc.problem("scenario.duplicate-question", f"question id `{qid}` is used twice", (*base, "id"))
+            )
         seen[qid] = k
         on = question.as_of or scenario.as_of if not isinstance(question, m.PendingQuestion) else scenario.as_of
         if isinstance(question, m.PendingQuestion):
@@ -125,7 +131,7 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
         elif isinstance(question, m.JoinQuestion):
             spec = question.join
             _need_state(world, spec.state, doc, (*base, "join", "state"), problems)
-            if _need_org(world, spec.org, on, doc, (*base, "join", "org"), problems):
+            if _need_org(world, spec.org, on, doc, (*base, "join", "org"), problems=problems):
                 known = world.orgs[spec.org].condition_ids()
                 if question.expect is not None:
                     for name in ("failing", "holding"):
@@ -149,7 +155,7 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
             forbids[k] = tuple(forbid)
         elif isinstance(question, m.MatrixQuestion):
             for j, org in enumerate(question.matrix.orgs or ()):
-                _need_org(world, org, on, doc, (*base, "matrix", "orgs", j), problems)
+                _need_org(world, org, on, doc, (*base, "matrix", "orgs", j), problems=problems)
             for j, state in enumerate(question.matrix.states or ()):
                 _need_state(world, state, doc, (*base, "matrix", "states", j), problems)
     if problems:
@@ -160,16 +166,20 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
 def _need_state(world: World, code: str, doc: Document, path: tuple[str | int, ...], problems: list[Problem]) -> bool:
     if code in world.index:
         return True
-    problems.append(doc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, world.index)}", path))
+    problems.append(
+        doc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, world.index)}", path)
+    )
     return False
 
 
 def _need_org(
-    world: World, code: str, on: date, doc: Document, path: tuple[str | int, ...], problems: list[Problem]
+    world: World, code: str, on: date, doc: Document, path: tuple[str | int, ...], *, problems: list[Problem]
 ) -> bool:
     org = world.orgs.get(code)
     if org is None:
-        problems.append(doc.problem("world.unknown-org", f"unknown organisation `{code}`{did_you_mean(code, world.orgs)}", path))
+        problems.append(
+            doc.problem("world.unknown-org", f"unknown organisation `{code}`{did_you_mean(code, world.orgs)}", path)
+        )
         return False
     first = org.first_date
     if first is None:
@@ -179,7 +189,8 @@ def _need_org(
         problems.append(
             doc.problem(
                 "scenario.before-rules",
-                f"the question is dated {on.isoformat()}, before the {code} rules are in force (from {first.isoformat()})",
+                f"the question is dated {on.isoformat()}, before the {code} rules are in force "
+                f"(from {first.isoformat()})",
                 path,
             )
         )
@@ -192,7 +203,11 @@ def _amend(world: World, scenario: m.Scenario, doc: Document, problems: list[Pro
     for code, amendment in scenario.amend.items():
         if code not in world.orgs:
             problems.append(
-                doc.problem("world.unknown-org", f"unknown organisation `{code}`{did_you_mean(code, world.orgs)}", ("amend", code))
+                doc.problem(
+                    "world.unknown-org",
+                    f"unknown organisation `{code}`{did_you_mean(code, world.orgs)}",
+                    ("amend", code),
+                )
             )
             continue
         org, unknown = amend_org(world.orgs[code].model, amendment)
@@ -230,7 +245,9 @@ def check_expectation(expect: m.Expectation, verdict: Any) -> dict[str, Any]:
         for cid in expect.holding:
             if cid not in verdict.holding:
                 outcome = next((c.outcome for c in verdict.conditions if c.id == cid), "absent")
-                mismatches.append(f"expected `{cid}` to hold, it {outcome if outcome != 'absent' else 'is not in force'}")
+                mismatches.append(
+                    f"expected `{cid}` to hold, it {outcome if outcome != 'absent' else 'is not in force'}"
+                )
     return {"passed": not mismatches, "mismatches": mismatches}
 
 
@@ -245,16 +262,18 @@ def run(prepared: Prepared) -> ScenarioResult:
         assume = question.assume or scenario.assume  # type: ignore[union-attr]
         if isinstance(question, m.JoinQuestion):
             spec = question.join
-            verdict = join(prepared.world, spec.state, spec.org, on, assume, prepared.forbids.get(k, ()))
+            verdict = join(prepared.world, spec.state, spec.org, on, assume=assume, forbid=prepared.forbids.get(k, ()))
             verdicts[qid] = verdict
             expect = check_expectation(question.expect, verdict) if question.expect is not None else None
             answers.append(Answer(qid, "join", verdict.to_json(), expect))
         elif isinstance(question, m.MatrixQuestion):
             spec_m = question.matrix
-            result = matrix(prepared.world, on, spec_m.orgs, spec_m.states, assume)
+            result = matrix(prepared.world, on, orgs=spec_m.orgs, states=spec_m.states, assume=assume)
             verdicts[qid] = result
             answers.append(Answer(qid, "matrix", result.to_json()))
-    return ScenarioResult(scenario.scenario, prepared.world.name, scenario.as_of, tuple(answers), verdicts, prepared.world)
+    return ScenarioResult(
+        scenario.scenario, prepared.world.name, scenario.as_of, tuple(answers), verdicts, prepared.world
+    )
 
 
 def questions_with_expectations(scenario: m.Scenario) -> Sequence[int]:

@@ -1,7 +1,7 @@
 """What an answer is: verdicts with their reasons, as data first and text second.
 
-Plain frozen dataclasses (building a pydantic model per verdict would cost more than the whole
-evaluation); ``to_json`` gives the SPEC's result shapes with a fixed field order, so the JSON
+Named tuples (building a pydantic model, or even a frozen dataclass, per verdict would cost more
+than the whole evaluation); ``to_json`` gives the SPEC's result shapes with a fixed field order, so the JSON
 printed by the command line and served over HTTP is byte for byte the same.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "ConditionResult",
@@ -28,9 +28,12 @@ Outcome = Literal["holds", "fails", "unknown"]
 VerdictName = Literal["eligible", "undetermined", "blocked"]
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One fact that decided a condition, with where it came from."""
+class Evidence(NamedTuple):
+    """One fact that decided a condition, with where it came from.
+
+    A named tuple rather than a dataclass: a matrix builds thousands, and this is the cheapest
+    immutable record Python offers.
+    """
 
     kind: str  # relations | recognition | conflict | status | region | sanctions | assessment
     state: str
@@ -56,8 +59,7 @@ class Evidence:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class ConditionResult:
+class ConditionResult(NamedTuple):
     id: str
     text: str
     source: str | None
@@ -76,8 +78,7 @@ class ConditionResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class StageTally:
+class StageTally(NamedTuple):
     by: Any
     pass_: Any
     outcome: Literal["passes", "fails", "unknown"]
@@ -106,8 +107,7 @@ class StageTally:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     outcome: Literal["passes", "fails", "unknown"]
     stages: tuple[StageTally, ...]
 
@@ -115,8 +115,7 @@ class Decision:
         return {"outcome": self.outcome, "stages": [s.to_json() for s in self.stages]}
 
 
-@dataclass(frozen=True, slots=True)
-class Remedy:
+class Remedy(NamedTuple):
     """A set of changes, in event syntax, that would lift every remediable failing condition."""
 
     changes: tuple[dict[str, Any], ...]
@@ -126,8 +125,7 @@ class Remedy:
         return {"changes": list(self.changes), "lifts": list(self.lifts)}
 
 
-@dataclass(frozen=True, slots=True)
-class JoinVerdict:
+class JoinVerdict(NamedTuple):
     state: str
     org: str
     as_of: date
@@ -168,15 +166,25 @@ class JoinVerdict:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixRow:
+class MatrixRow(NamedTuple):
+    """One (state, organisation) verdict of a sweep; ``parties`` names who blocks, per condition."""
+
     state: str
     org: str
     verdict: VerdictName
     failing: tuple[str, ...]
+    parties: dict[str, tuple[str, ...]] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"state": self.state, "org": self.org, "verdict": self.verdict, "failing": list(self.failing)}
+        out: dict[str, Any] = {
+            "state": self.state,
+            "org": self.org,
+            "verdict": self.verdict,
+            "failing": list(self.failing),
+        }
+        if self.parties is not None:
+            out["parties"] = {cid: list(codes) for cid, codes in self.parties.items()}
+        return out
 
 
 @dataclass(frozen=True, slots=True)

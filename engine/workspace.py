@@ -55,7 +55,11 @@ class Workspace:
         folder = (base_dir or Path.cwd()) / name
         if not (folder / "world.yaml").is_file():
             raise AccedeError(
-                [doc.problem("scenario.unknown-world", f"no world `{name}`: not `default` and not a world folder", ("world",))]
+                [
+                    doc.problem(
+                        "scenario.unknown-world", f"no world `{name}`: not `default` and not a world folder", ("world",)
+                    )
+                ]
             )
         return self.folder_world(folder)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from engine import models as m
+from engine.checks import bits
 from engine.errors import AccedeError, Problem, did_you_mean
 from engine.history import Key, Placed, build_history, canonical_order, event_key
 from engine.loader import Located, WorldInput
@@ -47,6 +48,15 @@ class Snapshot:
     def members(self, org: str) -> int:
         return self.status.get(org, {}).get("member", 0)
 
+    def codes_of(self, mask: int) -> list[str]:
+        """State codes of a bitset, in code order; memoised, since voter groups recur."""
+        key = ("#codes", mask)
+        found: tuple[str, ...] | None = self.cache.get(key)
+        if found is None:
+            codes = self.world.codes
+            found = self.cache[key] = tuple(codes[i] for i in bits(mask))
+        return list(found)
+
     def context(self, org: str) -> OrgContext:
         return OrgContext(self, org)
 
@@ -54,7 +64,7 @@ class Snapshot:
 class OrgContext:
     """One snapshot seen from one organisation: what `members` means, and fact look-ups."""
 
-    __slots__ = ("all", "forbid", "org", "snap", "world")
+    __slots__ = ("_memo", "all", "forbid", "org", "snap", "world")
 
     def __init__(self, snap: Snapshot, org: str, forbid: tuple[tuple[str, ...], ...] = ()) -> None:
         self.snap = snap
@@ -63,13 +73,14 @@ class OrgContext:
         self.all = snap.world.all
         #: Changes the analyst ruled out: remedies are searched without them.
         self.forbid = forbid
+        memo = snap.cache.get(org)
+        self._memo: dict[Any, tuple[int, int]] = memo if memo is not None else snap.cache.setdefault(org, {})
 
     def memo(self, check: Any) -> tuple[int, int]:
-        key = (self.org, check)
-        found: tuple[int, int] | None = self.snap.cache.get(key)
+        """A check's bitsets on this snapshot for this organisation, computed once."""
+        found = self._memo.get(check)
         if found is None:
-            found = check._masks(self)
-            self.snap.cache[key] = found
+            found = self._memo[check] = check._masks(self)
         return found
 
     def group(self, group: m.Group) -> int:
@@ -92,7 +103,8 @@ class OrgContext:
         return out
 
     def relations_step(self, i: int, j: int) -> Step | None:
-        a, b = sorted((self.code(i), self.code(j)))
+        codes = self.world.codes
+        a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])  # index order is code order
         timeline = self.world.timelines.get(("rel", a, b))
         return timeline.step_at(self.snap.on) if timeline else None
 
@@ -101,11 +113,14 @@ class OrgContext:
         return timeline.step_at(self.snap.on) if timeline else None
 
     def status_of(self, i: int, org: str) -> tuple[str | None, Step | None]:
-        timeline = self.world.timelines.get(("status", self.code(i), org))
-        if timeline is None:
-            return None, None
-        step = timeline.run_start(self.snap.on)
-        return (step.value, step) if step is not None else (None, None)
+        """The status ``i`` holds in ``org`` and the step it began with; memoised per snapshot."""
+        key = ("#status", i, org)
+        found: tuple[str | None, Step | None] | None = self.snap.cache.get(key)
+        if found is None:
+            timeline = self.world.timelines.get(("status", self.world.codes[i], org))
+            step = timeline.run_start(self.snap.on) if timeline is not None else None
+            found = self.snap.cache[key] = (step.value, step) if step is not None else (None, None)
+        return found
 
     def member_since(self, i: int, group: m.Group) -> date | None:
         org = self.org if group.kind == "members" else group.org if group.kind == "members_of" else None
@@ -285,14 +300,7 @@ class World:
             blame = mine[0].report
             for past in self.history.get(key, ()):
                 # A change can make a later history event contradictory: say so at the change.
-                items.append(
-                    Placed(
-                        past.event,
-                        past.on,
-                        past.order,
-                        lambda code, msg, blame=blame: blame(code, f"with this change, the history breaks: {msg}"),
-                    )
-                )
+                items.append(Placed(past.event, past.on, past.order, _blaming(blame)))
             items.extend(mine)
         build = build_history(items, self.initial_of, history_first=True)
         if build.problems:
@@ -325,7 +333,7 @@ class World:
 
     def with_orgs(self, orgs: Mapping[str, CompiledOrg]) -> World:
         """This world under amended rules (a what-if on the rules themselves); a new world."""
-        world = World(
+        return World(
             self.name,
             self.source,
             self.states,
@@ -339,7 +347,15 @@ class World:
             self.region_masks,
             base=self,
         )
-        return world
+
+
+def _blaming(blame: Callable[[str, str], Problem]) -> Callable[[str, str], Problem]:
+    """Report a history event that a change made contradictory at the change itself."""
+
+    def report(code: str, message: str) -> Problem:
+        return blame(code, f"with this change, the history breaks: {message}")
+
+    return report
 
 
 def _set_pair(rows: list[int], i: int, j: int, value: bool) -> None:
@@ -382,13 +398,17 @@ def event_problems(
         named = [(getattr(event, f), (f,)) for f in _STATE_FIELDS[verb]]
     for code, path in named:
         if code not in index:
-            problems.append(loc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, index)}", path))
+            problems.append(
+                loc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, index)}", path)
+            )
     org_field = _ORG_FIELDS.get(verb)
     if org_field is not None:
         org = getattr(event, org_field)
         name = org_field.rstrip("_")
         if org not in orgs:
-            problems.append(loc.problem("world.unknown-org", f"unknown organisation `{org}`{did_you_mean(org, orgs)}", (name,)))
+            problems.append(
+                loc.problem("world.unknown-org", f"unknown organisation `{org}`{did_you_mean(org, orgs)}", (name,))
+            )
         elif verb == "admit" and event.as_ not in orgs[org].statuses:
             declared = orgs[org].statuses
             problems.append(
@@ -400,7 +420,9 @@ def event_problems(
             )
     if require_date and event.when is None:
         name = "from" if verb in ("conflict", "sanction") else "on"
-        problems.append(loc.problem("schema.missing-field", f"missing required field `{name}`: history events are dated", ()))
+        problems.append(
+            loc.problem("schema.missing-field", f"missing required field `{name}`: history events are dated", ())
+        )
     return problems
 
 
@@ -432,6 +454,7 @@ def compile_world(inp: WorldInput) -> World:
             problems.extend(found)
             continue
         on = event.when
+        assert on is not None  # event_problems refused undated history events
         placed.append(Placed(event, on, canonical_order(event, on, 0, position), loc.problem))
     established = 0
     for i, record in enumerate(records):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
+from yaml.cyaml import CParser  # type: ignore[attr-defined]  # the C parser is not in the stubs' exports
 
 from engine.errors import AccedeError, Problem
 
@@ -49,7 +49,7 @@ _FLOAT = re.compile(
 _ALLOWED = frozenset({"str", "int", "float", "bool", "null", "seq", "map"})
 
 
-class _Composer(CParser):  # type: ignore[misc]
+class _Composer(CParser):  # type: ignore[misc,unused-ignore]  # the C extension's base is untyped
     """libyaml's composer with YAML 1.2 core-schema resolution of plain scalars."""
 
     # The C composer calls these path-resolver hooks; we resolve by value alone.
@@ -120,9 +120,7 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     except OSError:
         raise AccedeError.one("file.not-found", f"no file `{name}`", file=name) from None
     if size > MAX_BYTES:
-        raise AccedeError.one(
-            "file.too-large", f"the document is {size} bytes; the limit is {MAX_BYTES}", file=name
-        )
+        raise AccedeError.one("file.too-large", f"the document is {size} bytes; the limit is {MAX_BYTES}", file=name)
     return parse_yaml(path.read_bytes(), name)
 
 
@@ -220,6 +218,7 @@ class _Builder:
                 self._fail("yaml.unsupported-tag", f"tag `!!{kind}` cannot apply to a sequence", node, path)
                 return None
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, kind, path)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:

@@ -48,7 +48,9 @@ def test_check_json_has_the_spec_shape(capsys: pytest.CaptureFixture[str]) -> No
     status, out, _ = run(capsys, "check", "ARM", "SCO", "--as-of", "2025-08-31", "--json")
     assert status == 0
     body = json.loads(out)
-    assert {"state", "org", "as_of", "verdict", "failing", "conditions", "decision", "remedies", "irremediable"} <= set(body)
+    assert {"state", "org", "as_of", "verdict", "failing", "conditions", "decision", "remedies", "irremediable"} <= set(
+        body
+    )
     relations = next(c for c in body["conditions"] if c["id"] == "sco.relations")
     assert relations["outcome"] == "holds"
     assert {"by", "pass", "support", "oppose", "abstain", "unknown", "vetoed_by"} <= set(body["decision"]["stages"][0])
