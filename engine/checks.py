@@ -15,6 +15,7 @@ Three-valued logic: a state is in neither mask when the check is unknown for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -156,6 +157,10 @@ def _status_fact(ctx: OrgContext, i: int, org: str) -> Evidence:
 class CompiledCheck:
     """Base of every compiled check; see the module docstring for the three questions."""
 
+    #: True when the check is about the applicant alone (status, region, sanctions, judgement),
+    #: so the parties to its outcome are the applicant itself.
+    about_applicant = True
+
     def masks(self, ctx: OrgContext) -> tuple[int, int]:
         """(holds, fails) over every state, memoised per snapshot and organisation."""
         return ctx.memo(self)
@@ -175,6 +180,10 @@ class CompiledCheck:
         """Who the outcome is about, as a bitset: the members it lacks, or the applicant itself."""
         return 1 << i
 
+    def failing_parties(self, ctx: OrgContext) -> Callable[[int], int]:
+        """``parties`` for failing applicants, with what depends only on the organisation bound once."""
+        return lambda i: self.parties(ctx, i, "fails")
+
     def lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         """Alternatives that make the check hold (``want``) or fail for applicant ``i``."""
         if self.outcome(ctx, i) == ("holds" if want else "fails"):
@@ -192,6 +201,7 @@ class CompiledCheck:
 @dataclass(frozen=True, eq=False)
 class RelationsWith(CompiledCheck):
     group: m.Group
+    about_applicant = False
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         everyone = ctx.all
@@ -228,6 +238,10 @@ class RelationsWith(CompiledCheck):
     def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
         return self.missing(ctx, i) if outcome == "fails" else 0
 
+    def failing_parties(self, ctx: OrgContext) -> Callable[[int], int]:
+        group, rel = ctx.group(self.group), ctx.snap.rel
+        return lambda i: group & ~rel[i] & ~(1 << i)
+
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         if not want:
             return ()
@@ -238,6 +252,7 @@ class RelationsWith(CompiledCheck):
 @dataclass(frozen=True, eq=False)
 class RecognizedBy(CompiledCheck):
     group: m.Group
+    about_applicant = False
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         everyone = ctx.all
@@ -295,6 +310,7 @@ class RecognizedBy(CompiledCheck):
 @dataclass(frozen=True, eq=False)
 class NoConflictWith(CompiledCheck):
     group: m.Group
+    about_applicant = False
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         conflict = ctx.snap.conflict
@@ -442,6 +458,10 @@ class Assessed(CompiledCheck):
 class AllOf(CompiledCheck):
     parts: tuple[CompiledCheck, ...]
 
+    @property
+    def about_applicant(self) -> bool:  # type: ignore[override]
+        return all(p.about_applicant for p in self.parts)
+
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         holds, fails = ctx.all, 0
         for part in self.parts:
@@ -477,6 +497,10 @@ class AllOf(CompiledCheck):
 class AnyOf(CompiledCheck):
     parts: tuple[CompiledCheck, ...]
 
+    @property
+    def about_applicant(self) -> bool:  # type: ignore[override]
+        return all(p.about_applicant for p in self.parts)
+
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         holds, fails = 0, ctx.all
         for part in self.parts:
@@ -511,6 +535,10 @@ class AnyOf(CompiledCheck):
 @dataclass(frozen=True, eq=False)
 class Not(CompiledCheck):
     inner: CompiledCheck
+
+    @property
+    def about_applicant(self) -> bool:  # type: ignore[override]
+        return self.inner.about_applicant
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         holds, fails = self.inner.masks(ctx)

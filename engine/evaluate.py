@@ -7,7 +7,7 @@ a single join read the same memoised condition bitsets, so they cannot disagree.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -267,6 +267,7 @@ def matrix(
             for i in bits(fails & candidates):
                 signature[i] = signature.get(i, 0) | 1 << k
         names: dict[int, tuple[str, ...]] = {}
+        plans: dict[int, list[tuple[str, Callable[[int], int] | None]]] = {}
         reach = 0  # every state that votes or vetoes in some stage
         for stage in version.decision:
             reach |= ctx.group(stage.by) | (ctx.group(stage.veto) if stage.veto is not None else 0)
@@ -279,11 +280,15 @@ def matrix(
                     failing = names[sig] = tuple(c.id for k, c in enumerate(version.conditions) if sig >> k & 1)
                 who = None
                 if parties:
-                    who = {
-                        c.id: tuple([codes[p] for p in bits(c.check.parties(ctx, i, "fails"))])
-                        for k, c in enumerate(version.conditions)
-                        if sig >> k & 1
-                    }
+                    plan = plans.get(sig)
+                    if plan is None:
+                        plan = plans[sig] = [
+                            (c.id, None if c.check.about_applicant else c.check.failing_parties(ctx))
+                            for k, c in enumerate(version.conditions)
+                            if sig >> k & 1
+                        ]
+                    mine = (codes[i],)
+                    who = {cid: mine if fn is None else tuple([codes[p] for p in bits(fn(i))]) for cid, fn in plan}
                 # Blocked whatever the tally says, so the tally is not computed.
                 rows.append(MatrixRow(codes[i], code, "blocked", failing, who))
                 continue
