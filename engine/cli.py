@@ -1,4 +1,4 @@
-"""The ``accede`` command line: check, run, test, lint.
+"""The ``accede`` command line: check, run, test, show, lint.
 
 Exit status: 0 answered (and every expectation met), 1 an expectation failed, 2 bad input (one
 located message per problem on standard error, never a traceback).
@@ -17,9 +17,10 @@ from typing import Any
 from rich.console import Console
 
 from engine import models as m
-from engine.errors import AccedeError, Problem
+from engine.describe import describe_org, describe_state
+from engine.errors import AccedeError, Problem, did_you_mean
 from engine.loader import display, load_rule_file, load_scenario, load_world_folder, validate
-from engine.render import expectation_lines, render_join, render_scenario
+from engine.render import expectation_lines, render_join, render_org, render_scenario, render_state
 from engine.rulebook import validate_orgs
 from engine.scenario import prepare
 from engine.workspace import Workspace
@@ -180,6 +181,35 @@ def cmd_lint(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     return EXIT_OK
 
 
+def cmd_show(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    problems: list[Problem] = []
+    on = date.today()
+    if args.as_of:
+        try:
+            on = _date(args.as_of)
+        except AccedeError as exc:
+            problems.extend(exc.problems)
+    world = ws.world(args.world)
+    code = args.code.upper()
+    if code not in world.orgs and code not in world.index:
+        known = [*world.orgs, *world.index]
+        problems.append(
+            Problem(
+                "world.unknown-state", f"`{code}` is neither a state nor an organisation{did_you_mean(code, known)}"
+            )
+        )
+    if problems:
+        raise AccedeError(problems)
+    info = describe_org(world, code, on) if code in world.orgs else describe_state(world, code, on)
+    if args.json:
+        print(_dumps(info))
+    elif code in world.orgs:
+        render_org(out, info)
+    else:
+        render_state(out, info)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accede", description="Can this state join that organisation on that date?")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("paths", nargs="+")
     test.set_defaults(func=cmd_test)
 
+    show = sub.add_parser("show", help="what the world holds about one state or organisation, with sources")
+    show.add_argument("code", metavar="STATE|ORG")
+    show.add_argument("--as-of", help="ISO date (default: today)")
+    show.add_argument("--world", help="`default` or a world folder")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_show)
+
     lint = sub.add_parser("lint", help="validate rule, world and scenario files")
     lint.add_argument("paths", nargs="+")
     lint.set_defaults(func=cmd_lint)
@@ -211,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    out = Console(soft_wrap=True, highlight=False)
+    out = Console(soft_wrap=True, highlight=False, markup=False)  # data may contain [brackets]
     ws = Workspace()
     try:
         code: int = args.func(args, ws, out)

@@ -6,7 +6,7 @@ when the output is a terminal, and plain text otherwise, so pipes and tests see 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -230,3 +230,68 @@ def expectation_lines(file: str, result: ScenarioResult) -> Iterable[tuple[bool,
         if not ok:
             line += ": " + "; ".join(answer.expect["mismatches"])
         yield ok, line
+
+
+def _cite(item: dict[str, Any]) -> str:
+    parts = [p for p in (item.get("source"), item.get("confidence")) if p]
+    return f" [{'; '.join(parts)}]" if parts else ""
+
+
+def render_state(console: Console, info: dict[str, Any]) -> None:
+    """``accede show STATE``: what the world holds about one state, with sources."""
+    where = info["region"] + (f", {info['subregion']}" if info["subregion"] else "")
+    console.print(Text(f"{info['name']} ({info['state']}) on {info['as_of']}: {where}", style="bold"))
+    if info["source"]:
+        console.print(f"  record: {info['source']}")
+    console.print(f"  relations by default: {info['default_relations']}")
+    console.print(Text("  memberships and statuses", style="bold"))
+    for m in info["memberships"] or [{"org": "-", "status": "none", "since": None}]:
+        console.print(f"    {m['org']}: {m['status']}" + (f" since {m['since']}" if m["since"] else "") + _cite(m))
+    console.print(Text("  relations that differ from the default, or are recorded", style="bold"))
+    for r in info["relations_exceptions"]:
+        state = "relations" if r["relations"] else "no relations"
+        since = f" since {r['since']}" if r["since"] else ""
+        console.print(f"    {r['state']}: {state}{since}{_cite(r)}" + (f" ({r['note']})" if r.get("note") else ""))
+    not_by = info["not_recognised_by"]
+    count = not_by if isinstance(not_by, int) else len(not_by)
+    console.print(f"  recognised by {info['recognised_by']} states and entities; not by {count}", highlight=False)
+    if isinstance(not_by, list) and not_by:
+        console.print(f"    not recognised by: {' '.join(not_by)}")
+    sections: tuple[tuple[str, list[dict[str, Any]], Callable[[dict[str, Any]], str]], ...] = (
+        ("UN Security Council sanctions in force", info["sanctions"], lambda s: f"from {s['from']}"),
+        ("armed conflicts in force", info["conflicts"], lambda c: f"with {c['with']} from {c['from']}"),
+        (
+            "stances on record",
+            info["positions"],
+            lambda p: f"{p['voter']} {p['stance']}s {p['applicant']} in the {p['org']} since {p['since']}",
+        ),
+        ("assessments on record", info["assessments"], lambda a: f"{a['key']}: {a['value']} since {a['since']}"),
+    )
+    for title, items, fmt in sections:
+        console.print(Text(f"  {title}", style="bold"), "none" if not items else "")
+        for item in items:
+            console.print(f"    {fmt(item)}{_cite(item)}")
+
+
+def render_org(console: Console, info: dict[str, Any]) -> None:
+    """``accede show ORG``: rules in force, who holds which status, stances on bids."""
+    console.print(Text(f"{info['name']} ({info['org']}) on {info['as_of']}", style="bold"))
+    if info["source"]:
+        console.print(f"  source: {info['source']}")
+    rules = info["rules"]
+    versions = ", ".join(info["versions"]) or "none"
+    if rules is None:
+        console.print(f"  no accession rules in force on this date (versions from: {versions})")
+    else:
+        console.print(Text(f"  rules in force from {rules['valid_from']} (versions from: {versions})", style="bold"))
+        for c in rules["conditions"]:
+            console.print(f"    {c['id']} [{c['confidence'] or '-'}] {c['text']} ({c['source']})")
+        for stage in rules["decision"]:
+            veto = f", veto: {stage['veto']}" if "veto" in stage else ""
+            console.print(f"    decision: {_rule(stage['pass'])} of {stage['by']}{veto}")
+    for status, holders in info["holders"].items():
+        console.print(Text(f"  {status} ({len(holders)})", style="bold"))
+        console.print("    " + ", ".join(f"{h['state']} since {h['since']}" for h in holders))
+    console.print(Text("  stances on record", style="bold"), "none" if not info["positions"] else "")
+    for p in info["positions"]:
+        console.print(f"    {p['voter']} {p['stance']}s {p['applicant']} since {p['since']}{_cite(p)}")

@@ -126,3 +126,30 @@ def test_too_many_changes_is_a_limit_error(workspace: Workspace) -> None:
     with pytest.raises(AccedeError) as caught:
         workspace.run_text(text)
     assert caught.value.problems[0].code == "limit.exceeded"
+
+
+def test_show_state_prints_what_the_world_holds_with_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "show", "ARM", "--as-of", "2025-08-30")
+    assert status == 0
+    assert "Armenia (ARM) on 2025-08-30" in out
+    assert "SCO: dialogue_partner since 2015-07-10" in out
+    assert "PAK: no relations" in out
+    assert "AZE: no relations since 1992-03-02 [https://factually.co" in out  # the source, unmangled
+
+
+def test_show_org_json_lists_rules_and_members(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "show", "SCO", "--as-of", "2025-09-01", "--json")
+    assert status == 0
+    info = json.loads(out)
+    assert info["rules"]["valid_from"] == "2025-09-01"
+    assert info["counts"] == {"member": 10, "partner": 17}
+    assert all(c["source"] and c["confidence"] for c in info["rules"]["conditions"])
+    assert {"state": "PAK", "since": "2017-06-09"}.items() <= next(
+        h for h in info["holders"]["member"] if h["state"] == "PAK"
+    ).items()
+
+
+def test_show_unknown_code_suggests_a_near_one(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "show", "ARMM")
+    assert status == 2
+    assert "did you mean `ARM`?" in err

@@ -1,0 +1,165 @@
+"""What the world holds about one state or one organisation on a date, with sources.
+
+Pure reads of a compiled world, shaped as JSON-ready dicts: ``accede show`` renders them and the
+HTTP service will serve them as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from engine.checks import bits
+from engine.rulebook import CompiledOrg
+from engine.timeline import Interval, Step, in_force
+from engine.world import World
+
+__all__ = ["describe_org", "describe_state"]
+
+
+def _provenance(event: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("source", "confidence", "note"):
+        value = getattr(event, name, None)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _since(step: Step | Interval | None) -> str | None:
+    if step is None:
+        return None
+    return (step.on if isinstance(step, Step) else step.start).isoformat()
+
+
+def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
+    """A state's record, statuses, relations exceptions, recognition, sanctions, conflicts and stances."""
+    record = world.states[world.index[code]]
+    snap = world.as_of(on)
+    ctx = snap.context("")
+    i = world.index[code]
+    memberships = []
+    for org in sorted(world.orgs):
+        status, step = ctx.status_of(i, org)
+        if status is not None:
+            memberships.append(
+                {"org": org, "status": status, "since": _since(step), **_provenance(step and step.event)}
+            )
+    default = bool(world.established >> i & 1)
+    relations = []
+    for key, timeline in world.timelines.items():
+        if key[0] != "rel" or code not in key[1:]:
+            continue
+        other = key[2] if key[1] == code else key[1]
+        step = timeline.step_at(on)
+        has = timeline.at(on)
+        if has == world.pair_default(code, other) and step is None:
+            continue  # nothing recorded yet on this date: the default holds
+        entry: dict[str, Any] = {"state": other, "relations": bool(has), "since": _since(step)}
+        if step is not None:
+            entry |= _provenance(step.event)
+        else:
+            first = timeline.steps[0]
+            entry["note"] = f"no relations before the first recorded event ({first.on.isoformat()})"
+        relations.append(entry)
+    relations.sort(key=lambda e: (e["relations"], e["state"]))
+    recognised_by = sorted(world.codes[j] for j in bits(world.all) if snap.rec[j] >> i & 1 and j != i)
+    not_recognised_by = sorted(world.codes[j] for j in bits(world.all & ~(1 << i)) if not snap.rec[j] >> i & 1)
+    sanctions = [
+        {"from": iv.start.isoformat(), "until": iv.end.isoformat() if iv.end else None, **_provenance(iv.event)}
+        for iv in world.intervals.get(("sanction", code), ())
+        if iv.covers(on)
+    ]
+    conflicts = []
+    for key, intervals in world.intervals.items():
+        if key[0] == "conflict" and code in key[1:]:
+            live = in_force(intervals, on)
+            if live is not None:
+                other = key[2] if key[1] == code else key[1]
+                conflicts.append({"with": other, "from": live.start.isoformat(), **_provenance(live.event)})
+    stances = []
+    for key, timeline in world.timelines.items():
+        if key[0] == "pos" and code in (key[2], key[3]):
+            step = timeline.step_at(on)
+            if step is not None:
+                stances.append(
+                    {"org": key[1], "applicant": key[2], "voter": key[3], "stance": step.value, "since": _since(step)}
+                    | _provenance(step.event)
+                )
+    assessments = []
+    for key, timeline in world.timelines.items():
+        if key[0] == "assess" and key[2] == code:
+            step = timeline.step_at(on)
+            if step is not None:
+                assessments.append(
+                    {"key": key[1], "value": step.value, "since": _since(step)} | _provenance(step.event)
+                )
+    return {
+        "state": code,
+        "name": record.name,
+        "as_of": on.isoformat(),
+        "region": record.region,
+        "subregion": record.subregion,
+        "source": record.source,
+        "default_relations": "established" if default else "none",
+        "memberships": memberships,
+        "relations_exceptions": relations,
+        "recognised_by": len(recognised_by),
+        "not_recognised_by": not_recognised_by if len(not_recognised_by) <= 60 else len(not_recognised_by),
+        "sanctions": sanctions,
+        "conflicts": sorted(conflicts, key=lambda c: c["with"]),
+        "positions": sorted(stances, key=lambda s: (s["org"], s["applicant"], s["voter"])),
+        "assessments": sorted(assessments, key=lambda a: a["key"]),
+    }
+
+
+def _rules(org: CompiledOrg, on: date) -> dict[str, Any] | None:
+    version = org.version_at(on)
+    if version is None:
+        return None
+    return {
+        "valid_from": version.valid_from.isoformat(),
+        "valid_until": version.valid_until.isoformat() if version.valid_until else None,
+        "conditions": [
+            {"id": c.id, "text": c.text, "source": c.source, "confidence": c.confidence} for c in version.conditions
+        ],
+        "decision": [
+            {"by": s.by.syntax(), "pass": s.pass_syntax(), **({"veto": s.veto.syntax()} if s.veto else {})}
+            for s in version.decision
+        ],
+    }
+
+
+def describe_org(world: World, code: str, on: date) -> dict[str, Any]:
+    """An organisation's rules in force, its statuses and who holds them, and stances on bids."""
+    org = world.orgs[code]
+    snap = world.as_of(on)
+    ctx = snap.context(code)
+    holders: dict[str, list[dict[str, Any]]] = {}
+    for status, mask in sorted(snap.status.get(code, {}).items()):
+        for i in bits(mask):
+            _, step = ctx.status_of(i, code)
+            holders.setdefault(status, []).append(
+                {"state": world.codes[i], "since": _since(step), **_provenance(step and step.event)}
+            )
+    stances = []
+    for key, timeline in world.timelines.items():
+        if key[0] == "pos" and key[1] == code:
+            step = timeline.step_at(on)
+            if step is not None:
+                stances.append(
+                    {"applicant": key[2], "voter": key[3], "stance": step.value, "since": _since(step)}
+                    | _provenance(step.event)
+                )
+    return {
+        "org": code,
+        "name": org.name,
+        "as_of": on.isoformat(),
+        "source": org.source,
+        "statuses": sorted(org.statuses),
+        "rules": _rules(org, on),
+        "versions": [v.valid_from.isoformat() for v in org.versions],
+        "holders": {status: holders[status] for status in sorted(holders)},
+        "counts": {status: len(holders[status]) for status in sorted(holders)},
+        "positions": sorted(stances, key=lambda s: (s["applicant"], s["voter"])),
+    }
