@@ -221,12 +221,17 @@ class RelationsWith(CompiledCheck):
         for other in bits(self.missing(ctx, i)):
             step = ctx.relations_step(i, other)
             since = step if step is not None and step.value is False else None
-            event = since.event if since is not None else None
+            event: Any = since.event if since is not None else None
+            fact = "no diplomatic relations"
+            if since is None:
+                never = ctx.never_established(i, other)
+                if never is not None:
+                    event, fact = never, "no diplomatic relations (never established)"
             out.append(
                 Evidence(
                     "relations",
                     ctx.code(other),
-                    "no diplomatic relations",
+                    fact,
                     since.on if since is not None else None,
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),

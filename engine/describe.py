@@ -58,6 +58,9 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
         entry: dict[str, Any] = {"state": other, "relations": bool(has), "since": _since(step)}
         if step is not None:
             entry |= _provenance(step.event)
+        elif key in world.never:
+            entry |= _provenance(world.never[key])
+            entry["note"] = "never established" + (f"; {entry['note']}" if "note" in entry else "")
         else:
             first = timeline.steps[0]
             entry["note"] = f"no relations before the first recorded event ({first.on.isoformat()})"

@@ -11,7 +11,7 @@ rewrites the past.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -95,11 +95,13 @@ def build_history(
     placed: Iterable[Placed],
     initial_of: Callable[[Key], Any],
     history_first: bool,
+    pinned: Container[Key] = (),
 ) -> HistoryBuild:
     """Group events by fact, order them, and build timelines or interval sets.
 
     ``initial_of`` gives a fact's value before any event when the fact has no history of its own;
-    with ``history_first`` the first history event of a relations fact fixes the value before it.
+    with ``history_first`` the first history event of a relations fact fixes the value before it,
+    unless the fact is ``pinned`` (a pair recorded as never having had relations).
     """
     by_key: dict[Key, list[Placed]] = {}
     for item in placed:
@@ -112,7 +114,7 @@ def build_history(
         else:
             initial = initial_of(key)
             first = next((p for p in items if not p.is_change), None)
-            if history_first and key[0] == "rel" and first is not None:
+            if history_first and key[0] == "rel" and first is not None and key not in pinned:
                 initial = first.event.verb == "sever"
             out.timelines[key] = _steps(key, items, initial, out.problems)
     return out

@@ -47,6 +47,7 @@ class WorldInput:
     organizations: tuple[tuple[m.Organization, Located], ...]
     events: tuple[tuple[m.Event, Located], ...]
     origin: str
+    never_established: tuple[tuple[m.NeverEstablished, Located], ...] = ()
 
 
 def display(path: Path) -> str:
@@ -223,6 +224,7 @@ def load_world_folder(folder: Path) -> WorldInput:
     states = [(s, Located(header_doc, ("states", i))) for i, s in enumerate(header.states)]
     orgs = [(o, Located(header_doc, ("organizations", i))) for i, o in enumerate(header.organizations)]
     events = _event_items(header_doc, "events", header.events)
+    never = [(n, Located(header_doc, ("never_established", i))) for i, n in enumerate(header.never_established)]
 
     def each(paths: Iterable[Path], action: Any) -> None:
         for path in sorted(paths):
@@ -236,6 +238,7 @@ def load_world_folder(folder: Path) -> WorldInput:
         part = validate(doc, m.WorldFile)
         states.extend((s, Located(doc, ("states", i))) for i, s in enumerate(part.states))
         events.extend(_event_items(doc, "events", part.events))
+        never.extend((n, Located(doc, ("never_established", i))) for i, n in enumerate(part.never_established))
 
     def add_org(doc: Document) -> None:
         orgs.append((validate(doc, m.Organization), Located(doc, ())))
@@ -252,7 +255,7 @@ def load_world_folder(folder: Path) -> WorldInput:
             each(_yaml_files(rules_dir), add_org)
     if problems:
         raise AccedeError(problems)
-    return WorldInput(header, tuple(states), tuple(orgs), tuple(events), display(folder))
+    return WorldInput(header, tuple(states), tuple(orgs), tuple(events), display(folder), tuple(never))
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -270,6 +273,7 @@ def inline_world(doc: Document, world: m.WorldFile) -> WorldInput:
         tuple((o, Located(doc, (*base, "organizations", i))) for i, o in enumerate(world.organizations)),
         tuple((e, Located(doc, (*base, "events", i))) for i, e in enumerate(world.events)),
         doc.file,
+        tuple((n, Located(doc, (*base, "never_established", i))) for i, n in enumerate(world.never_established)),
     )
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "Group",
     "JoinQuestion",
     "MatrixQuestion",
+    "NeverEstablished",
     "Organization",
     "Question",
     "Scenario",
@@ -284,6 +285,8 @@ class Organization(Model):
 
     code: OrgCode = Field(alias="org", validation_alias="org")
     name: Text
+    #: How prose names it: "NATO", "the Council of Europe"; default "the <code>".
+    called: Text | None = None
     source: Text | None = None
     note: Text | None = None
     statuses: tuple[Status, ...] = Field(default=DEFAULT_STATUSES, min_length=1)
@@ -500,6 +503,24 @@ class StateRecord(Model):
     note: Text | None = None
 
 
+class NeverEstablished(Model):
+    """A pair of states that have never had diplomatic relations (no date: there is no event).
+
+    An extension of the SPEC's vocabulary: without it such a pair could only be written as a dated
+    ``sever``, which would claim relations existed before and be worded "severed on".
+    """
+
+    pair: Pair
+    source: Text | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+    @field_validator("pair")
+    @classmethod
+    def _two_states(cls, value: tuple[str, str]) -> tuple[str, str]:
+        return _distinct_pair(value)
+
+
 class WorldFile(Model):
     """A world: its header, states, organisations and history (a folder merges several files)."""
 
@@ -511,6 +532,7 @@ class WorldFile(Model):
     states: tuple[StateRecord, ...] = ()
     organizations: tuple[Organization, ...] = ()
     events: tuple[Event, ...] = ()
+    never_established: tuple[NeverEstablished, ...] = ()
 
 
 # --- scenarios ---------------------------------------------------------------------------

@@ -28,8 +28,11 @@ def _name(world: World, code: str) -> str:
     return world.states[i].name if i is not None else code
 
 
-def _org(org: str) -> str:
-    return f"the {org}"
+def _org(world: World, org: str) -> str:
+    """How prose names an organisation: its rule file's ``called``, else "the SCO"."""
+    compiled = world.orgs.get(org)
+    called = compiled.model.called if compiled is not None else None
+    return called or f"the {org}"
 
 
 def _names(items: Sequence[str]) -> str:
@@ -55,6 +58,8 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
             text = _party(world, e)
             if e.since is not None:
                 text += f" (severed on {e.since.isoformat()})"
+            elif "never established" in e.fact:
+                text += " (never established)"
             parties.append(text)
         return "it has no diplomatic relations with " + _names(parties)
     if kinds == {"recognition"}:
@@ -114,7 +119,7 @@ def _stage_phrase(world: World, verdict: JoinVerdict) -> str | None:
 def explain(world: World, verdict: JoinVerdict) -> str:
     """The verdict as sentences an analyst could paste into a memo."""
     who = _name(world, verdict.state)
-    org = _org(verdict.org)
+    org = _org(world, verdict.org)
     day = verdict.as_of.isoformat()
     failing = [c for c in verdict.conditions if c.outcome == "fails"]
     unknown = [c for c in verdict.conditions if c.outcome == "unknown"]

@@ -108,6 +108,11 @@ class OrgContext:
         timeline = self.world.timelines.get(("rel", a, b))
         return timeline.step_at(self.snap.on) if timeline else None
 
+    def never_established(self, i: int, j: int) -> m.NeverEstablished | None:
+        codes = self.world.codes
+        a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])
+        return self.world.never.get(("rel", a, b))
+
     def recognition_step(self, by: int, of: int) -> Step | None:
         timeline = self.world.timelines.get(("rec", self.code(by), self.code(of)))
         return timeline.step_at(self.snap.on) if timeline else None
@@ -156,6 +161,7 @@ class World:
     history: dict[Key, tuple[Placed, ...]]
     established: int  # states whose relations default to established
     region_masks: dict[str, int]
+    never: dict[Key, m.NeverEstablished] = field(default_factory=dict)
     base: World | None = None
     touched: frozenset[Key] = frozenset()
     _snapshots: OrderedDict[date, Snapshot] = field(default_factory=OrderedDict, repr=False)
@@ -179,7 +185,7 @@ class World:
 
     def initial_of(self, key: Key) -> Any:
         if key[0] == "rel":
-            return self.pair_default(key[1], key[2])
+            return key not in self.never and self.pair_default(key[1], key[2])
         return False if key[0] == "rec" else None
 
     # --- projection ---------------------------------------------------------------------
@@ -302,7 +308,7 @@ class World:
                 # A change can make a later history event contradictory: say so at the change.
                 items.append(Placed(past.event, past.on, past.order, _blaming(blame)))
             items.extend(mine)
-        build = build_history(items, self.initial_of, history_first=True)
+        build = build_history(items, self.initial_of, history_first=True, pinned=self.never)
         if build.problems:
             raise AccedeError(build.problems)
         timelines = dict(self.timelines)
@@ -327,6 +333,7 @@ class World:
             history,
             self.established,
             self.region_masks,
+            self.never,
             base=self,
             touched=frozenset(by_key),
         )
@@ -345,6 +352,7 @@ class World:
             self.history,
             self.established,
             self.region_masks,
+            self.never,
             base=self,
         )
 
@@ -456,6 +464,17 @@ def compile_world(inp: WorldInput) -> World:
         on = event.when
         assert on is not None  # event_problems refused undated history events
         placed.append(Placed(event, on, canonical_order(event, on, 0, position), loc.problem))
+    never: dict[Key, m.NeverEstablished] = {}
+    for record_n, loc in inp.never_established:
+        a, b = sorted(record_n.pair)
+        for k, code in enumerate(record_n.pair):
+            if code not in index:
+                problems.append(
+                    loc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, index)}", ("pair", k))
+                )
+        if ("rel", a, b) in never:
+            problems.append(loc.problem("schema.invalid-value", f"the pair {a}-{b} is listed twice", ("pair",)))
+        never[("rel", a, b)] = record_n
     established = 0
     for i, record in enumerate(records):
         if (record.default_relations or inp.header.default_relations) == "established":
@@ -472,13 +491,15 @@ def compile_world(inp: WorldInput) -> World:
         {},
         established,
         _region_masks(records),
+        never,
     )
     if problems:
         raise AccedeError(problems)
-    build = build_history(placed, world.initial_of, history_first=True)
+    build = build_history(placed, world.initial_of, history_first=True, pinned=never)
     if build.problems:
         raise AccedeError(build.problems)
-    world.timelines = build.timelines
+    # A never-established pair with no events still needs a (flat) timeline so snapshots see it.
+    world.timelines = {key: Timeline.of(False, ()) for key in never} | build.timelines
     world.intervals = build.intervals
     history: dict[Key, list[Placed]] = {}
     for item in placed:

@@ -134,7 +134,8 @@ def test_show_state_prints_what_the_world_holds_with_sources(capsys: pytest.Capt
     assert "Armenia (ARM) on 2025-08-30" in out
     assert "SCO: dialogue_partner since 2015-07-10" in out
     assert "PAK: no relations" in out
-    assert "AZE: no relations since 1992-03-02 [https://factually.co" in out  # the source, unmangled
+    assert "AZE: no relations [https://factually.co" in out  # the source, unmangled by markup
+    assert "(never established;" in out
 
 
 def test_show_org_json_lists_rules_and_members(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from engine import models as m
+from engine.errors import AccedeError
 from engine.evaluate import _Counts, stage_outcome
 from engine.workspace import Workspace
 from engine.yamlio import Document, parse_yaml
@@ -217,3 +218,20 @@ def test_same_day_history_does_not_depend_on_file_order() -> None:
 def test_yaml_is_read_as_yaml_1_2() -> None:
     doc = parse_yaml("on: 2025-08-31\nyes: no\nt: 1:20\nb: true\nx: 0o17\n", "t.yaml")
     assert doc.data == {"on": "2025-08-31", "yes": "no", "t": "1:20", "b": True, "x": 15}
+
+
+def test_never_established_pairs_have_no_relations_and_say_so() -> None:
+    world = _world([], [REL])
+    world["never_established"] = [{"pair": ["AAA", "CCC"], "source": "a register", "confidence": "high"}]
+    verdict = _join(world)
+    evidence = verdict.conditions[0].evidence
+    assert [(e.state, e.fact, e.since, e.source) for e in evidence] == [
+        ("CCC", "no diplomatic relations (never established)", None, "a register")
+    ]
+    # A later establishment is an ordinary event; a sever of what never existed is a contradiction.
+    world["events"] = [*world["events"], {"establish": ["AAA", "CCC"], "on": "2015-01-01"}]
+    assert _join(world).failing == ()
+    world["events"][-1] = {"sever": ["AAA", "CCC"], "on": "2015-01-01"}
+    with pytest.raises(AccedeError) as caught:
+        _join(world)
+    assert [p.code for p in caught.value.problems] == ["history.contradiction"]
