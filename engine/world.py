@@ -469,9 +469,8 @@ def compile_world(inp: WorldInput) -> World:
         a, b = sorted(record_n.pair)
         for k, code in enumerate(record_n.pair):
             if code not in index:
-                problems.append(
-                    loc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, index)}", ("pair", k))
-                )
+                message = f"unknown state `{code}`{did_you_mean(code, index)}"
+                problems.append(loc.problem("world.unknown-state", message, ("pair", k)))
         if ("rel", a, b) in never:
             problems.append(loc.problem("schema.invalid-value", f"the pair {a}-{b} is listed twice", ("pair",)))
         never[("rel", a, b)] = record_n
