@@ -1,4 +1,4 @@
-"""The ``accede`` command line: check, run, test, show, lint.
+"""The ``accede`` command line: check, run, test, show, lint, serve.
 
 Exit status: 0 answered (and every expectation met), 1 an expectation failed, 2 bad input (one
 located message per problem on standard error, never a traceback).
@@ -7,7 +7,6 @@ located message per problem on standard error, never a traceback).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -20,6 +19,7 @@ from engine import models as m
 from engine.describe import describe_org, describe_state
 from engine.errors import AccedeError, Problem, did_you_mean
 from engine.loader import display, load_rule_file, load_scenario, load_world_folder, validate
+from engine.output import dumps
 from engine.render import expectation_lines, render_join, render_org, render_scenario, render_state
 from engine.rulebook import validate_orgs
 from engine.scenario import prepare
@@ -30,11 +30,6 @@ from engine.yamlio import read_yaml
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def _dumps(data: Any) -> str:
-    """The one JSON form: compact, UTF-8, fixed key order; the HTTP service uses it too."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _date(text: str) -> date:
@@ -73,7 +68,7 @@ def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     if problems:
         raise AccedeError(problems)
     if args.json:
-        print(_dumps({"id": "check", "kind": "join", **verdict.to_json()}))
+        print(dumps({"id": "check", "kind": "join", **verdict.to_json()}))
     else:
         render_join(out, ws.world(args.world) if args.world else ws.default, verdict)
     return EXIT_OK
@@ -94,7 +89,7 @@ def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     for path, result in results:
         failed = failed or any(a.passed is False for a in result.answers)
         if args.json:
-            print(_dumps(result.to_json()))
+            print(dumps(result.to_json()))
         else:
             assert result.evaluated_on is not None
             render_scenario(out, result.evaluated_on, result, display(path))
@@ -202,11 +197,27 @@ def cmd_show(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         raise AccedeError(problems)
     info = describe_org(world, code, on) if code in world.orgs else describe_state(world, code, on)
     if args.json:
-        print(_dumps(info))
+        print(dumps(info))
     elif code in world.orgs:
         render_org(out, info)
     else:
         render_state(out, info)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """The HTTP service on the bundled world (uvicorn); compiled once per worker at start-up."""
+    import uvicorn  # noqa: PLC0415  (only this command needs the server)
+
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=False,
+    )
     return EXIT_OK
 
 
@@ -238,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--world", help="`default` or a world folder")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_show)
+
+    serve = sub.add_parser("serve", help="the HTTP what-if service on the bundled world")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(func=cmd_serve)
 
     lint = sub.add_parser("lint", help="validate rule, world and scenario files")
     lint.add_argument("paths", nargs="+")

@@ -1,0 +1,60 @@
+"""Errors over HTTP: ``application/problem+json`` (RFC 9457) carrying accede's own problems.
+
+The body names each problem's stable code (the same codes the command line prints), its message
+and the field path; nothing about the server's internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi.responses import Response
+
+from engine.errors import Problem
+from engine.output import dumps
+
+__all__ = ["PROBLEM_JSON", "problem_response", "status_for"]
+
+PROBLEM_JSON = "application/problem+json"
+
+_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request too large",
+    422: "The request cannot be answered as written",
+    500: "Internal error",
+}
+
+
+def status_for(problems: Iterable[Problem]) -> int:
+    """413 for size limits, 404 for unknown paths, otherwise 422 (well-formed but unanswerable)."""
+    codes = {p.code for p in problems}
+    if codes & {"file.too-large"}:
+        return 413
+    if codes == {"http.not-found"}:
+        return 404
+    if codes == {"http.method-not-allowed"}:
+        return 405
+    if codes == {"json.syntax"}:
+        return 400
+    return 422
+
+
+def problem_body(status: int, problems: list[Problem]) -> dict[str, Any]:
+    first = problems[0] if problems else None
+    return {
+        "type": f"urn:accede:problem:{first.code}" if first else "about:blank",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": first.message if first else _TITLES.get(status, "Error"),
+        "errors": [{k: v for k, v in p.as_dict().items() if v is not None and k != "file"} for p in problems],
+    }
+
+
+def problem_response(
+    problems: list[Problem], status: int | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    code = status or status_for(problems)
+    return Response(dumps(problem_body(code, problems)), status_code=code, media_type=PROBLEM_JSON, headers=headers)

@@ -1,0 +1,1 @@
+"""One router per resource: checks, scenarios, organisations, states, the matrix, health."""

@@ -1,0 +1,221 @@
+"""Shapes of requests and responses, for the OpenAPI document only.
+
+The engine validates requests itself (so errors carry accede's codes) and builds responses
+itself (so bytes match the command line); these models describe both for clients, the
+interactive docs and schemathesis, which checks every response against them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["holds", "fails", "unknown"]
+StageOutcome = Literal["passes", "fails", "unknown"]
+VerdictName = Literal["eligible", "undetermined", "blocked"]
+Assume = Literal["unknown", "support", "oppose"]
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CheckRequest(_Shape):
+    """One join question with optional what-if changes and rule amendments."""
+
+    state: str = Field(examples=["ARM"])
+    org: str = Field(examples=["SCO"])
+    as_of: date | None = Field(default=None, description="default: today (UTC)")
+    assume: Assume | None = None
+    changes: list[dict[str, Any]] = Field(default=[], examples=[[{"establish": ["ARM", "AZE"]}]])
+    amend: dict[str, dict[str, Any]] = {}
+    forbid: list[dict[str, Any]] = []
+
+
+class Evidence(_Shape):
+    kind: str
+    state: str
+    fact: str
+    since: date | None
+    member_since: date | None = None
+    source: str | None = None
+    confidence: str | None = None
+
+
+class ConditionResult(_Shape):
+    id: str
+    text: str
+    source: str | None
+    confidence: str | None
+    outcome: Outcome
+    evidence: list[Evidence]
+
+
+class StageTally(_Shape):
+    by: Any
+    pass_: Any = Field(alias="pass")
+    outcome: StageOutcome
+    voters: int
+    needed: int
+    support: list[str]
+    oppose: list[str]
+    abstain: list[str]
+    unknown: list[str]
+    vetoed_by: list[str]
+    assumed: list[str]
+
+
+class Decision(_Shape):
+    outcome: StageOutcome
+    stages: list[StageTally]
+
+
+class Remedy(_Shape):
+    changes: list[dict[str, Any]]
+    lifts: list[str]
+
+
+class Expectation(_Shape):
+    passed: bool
+    mismatches: list[str]
+
+
+class JoinResult(_Shape):
+    id: str
+    kind: Literal["join"]
+    state: str
+    org: str
+    as_of: date
+    verdict: VerdictName
+    status: str | None
+    rules_from: date | None
+    failing: list[str]
+    unknown: list[str]
+    conditions: list[ConditionResult]
+    decision: Decision
+    remedies: list[Remedy]
+    irremediable: list[str]
+    expect: Expectation | None = None
+
+
+class MatrixRow(_Shape):
+    state: str
+    org: str
+    verdict: VerdictName
+    failing: list[str]
+    parties: dict[str, list[str]] | None = None
+
+
+class MatrixResult(_Shape):
+    id: str
+    kind: Literal["matrix"]
+    as_of: date
+    rows: list[MatrixRow]
+
+
+class ScenarioResult(_Shape):
+    scenario: str
+    world: str
+    as_of: date
+    results: list[JoinResult | MatrixResult]
+
+
+class OrganizationSummary(_Shape):
+    org: str
+    name: str
+    called: str
+    statuses: list[str]
+    versions: list[date]
+    members: int
+
+
+class StateInfo(BaseModel):
+    """`accede show STATE --json`: the record, statuses, relations exceptions, recognition..."""
+
+    model_config = ConfigDict(extra="allow")
+    state: str
+    name: str
+    as_of: date
+    memberships: list[dict[str, Any]]
+    relations_exceptions: list[dict[str, Any]]
+
+
+class OrganizationInfo(BaseModel):
+    """`accede show ORG --json`: rules in force, status holders, stances."""
+
+    model_config = ConfigDict(extra="allow")
+    org: str
+    name: str
+    as_of: date
+    rules: dict[str, Any] | None
+    holders: dict[str, list[dict[str, Any]]]
+
+
+class ProblemItem(_Shape):
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    rule_id: str | None = None
+
+
+class ProblemDetails(_Shape):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem]
+
+
+class Health(_Shape):
+    status: Literal["ok"]
+    world: str
+    states: int
+    organizations: int
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"schema": {"$ref": f"#/components/schemas/{name}"}}
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {"description": title, "content": {"application/problem+json": _ref("ProblemDetails")}}
+    for status, title in (
+        (400, "not JSON"),
+        (404, "unknown resource"),
+        (413, "body too large"),
+        (422, "not answerable"),
+    )
+}
+
+
+def ok(model: str) -> dict[int | str, dict[str, Any]]:
+    """A route's documented responses: the result shape on 200, problem details otherwise."""
+    return {200: {"description": "the answer", "content": {"application/json": _ref(model)}}, **PROBLEMS}
+
+
+def ok_list(model: str) -> dict[int | str, dict[str, Any]]:
+    content = {"application/json": {"schema": {"type": "array", "items": _ref(model)["schema"]}}}
+    return {200: {"description": "the answer", "content": content}, **PROBLEMS}
+
+
+def body(model: str) -> dict[str, Any]:
+    """``openapi_extra`` for a JSON request body the engine validates itself."""
+    return {"requestBody": {"required": True, "content": {"application/json": _ref(model)}}}
+
+
+#: Every model the OpenAPI document refers to, added to its components by ``api.app``.
+COMPONENTS: tuple[type[BaseModel], ...] = (
+    CheckRequest,
+    JoinResult,
+    MatrixResult,
+    ScenarioResult,
+    OrganizationSummary,
+    OrganizationInfo,
+    StateInfo,
+    ProblemDetails,
+    Health,
+)
