@@ -7,6 +7,7 @@ another origin cannot call the service unless a deployment adds them deliberatel
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -84,6 +85,10 @@ def create_app(ws: Workspace | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         workspace.default.as_of(date.today())  # compile rules and world, project today, once
+        # The compiled world is long-lived and immutable: move it out of the collector's sight so a
+        # full collection does not walk it in the middle of a request (it was the p99 tail).
+        gc.collect()
+        gc.freeze()
         yield
 
     app = FastAPI(

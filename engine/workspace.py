@@ -32,6 +32,7 @@ class Workspace:
     def __init__(self, default_world: Path = BUNDLED_WORLD) -> None:
         self._default = default_world
         self._worlds: dict[Path, World] = {}
+        self._default_world: World | None = None
         self._lock = threading.Lock()
 
     def folder_world(self, folder: Path) -> World:
@@ -46,7 +47,11 @@ class Workspace:
 
     @property
     def default(self) -> World:
-        return self.folder_world(self._default)
+        # Held directly once loaded: resolving the folder is file-system work, and a request does none.
+        world = self._default_world
+        if world is None:
+            world = self._default_world = self.folder_world(self._default)
+        return world
 
     def resolve(self, name: str, base_dir: Path | None, doc: Document) -> World:
         """``default`` is the bundled world; anything else is a folder relative to the scenario."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,6 +27,46 @@ __all__ = ["OrgContext", "Snapshot", "World", "compile_world", "event_problems"]
 
 #: Dates whose snapshot a world keeps (a sweep over many dates evicts the oldest).
 SNAPSHOT_CACHE = 64
+
+
+class Layered(Mapping[Key, Any]):
+    """A mapping that reads ``top`` over ``base``; a value of None in ``top`` hides the base's."""
+
+    __slots__ = ("_base", "_top")
+
+    def __init__(self, base: Mapping[Key, Any], top: dict[Key, Any]) -> None:
+        self._base = base
+        self._top = top
+
+    def __getitem__(self, key: Key) -> Any:
+        if key in self._top:
+            value = self._top[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        return self._base[key]
+
+    def get(self, key: Key, default: Any = None) -> Any:
+        if key in self._top:
+            value = self._top[key]
+            return default if value is None else value
+        return self._base.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._top:
+            return self._top[key] is not None
+        return key in self._base
+
+    def __iter__(self) -> Iterator[Key]:
+        for key in self._base:
+            if key not in self._top:
+                yield key
+        for key, value in self._top.items():
+            if value is not None:
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass(eq=False)
@@ -156,9 +196,9 @@ class World:
     codes: tuple[str, ...]
     index: dict[str, int]
     orgs: dict[str, CompiledOrg]
-    timelines: dict[Key, Timeline]
-    intervals: dict[Key, tuple[Interval, ...]]
-    history: dict[Key, tuple[Placed, ...]]
+    timelines: Mapping[Key, Timeline]
+    intervals: Mapping[Key, tuple[Interval, ...]]
+    history: Mapping[Key, tuple[Placed, ...]]
     established: int  # states whose relations default to established
     region_masks: dict[str, int]
     never: dict[Key, m.NeverEstablished] = field(default_factory=dict)
@@ -217,21 +257,32 @@ class World:
         return snap
 
     def _patch(self, base: Snapshot, on: date) -> Snapshot:
+        """The base snapshot with the touched facts recomputed; only what they change is copied."""
+        touched_orgs = {key[2] for key in self.touched if key[0] == "status"}
+        status = {org: dict(table) if org in touched_orgs else table for org, table in base.status.items()}
+        for org in touched_orgs - status.keys():
+            status[org] = {}
         snap = Snapshot(
             self,
             on,
             list(base.rel),
             list(base.rec_explicit),
-            [],
+            list(base.rec),
             list(base.conflict),
             base.sanctioned,
-            {org: dict(table) for org, table in base.status.items()},
+            status,
             dict(base.positions),
             dict(base.assess),
         )
+        rows: set[int] = set()
+        index = self.index
         for key in self.touched:
             self._apply(snap, key)
-        snap.rec = [snap.rec_explicit[i] | snap.rel[i] for i in range(len(self.codes))]
+            if key[0] in ("rel", "rec"):
+                rows.add(index[key[1]])
+                rows.add(index[key[2]])
+        for i in rows:
+            snap.rec[i] = snap.rec_explicit[i] | snap.rel[i]
         return snap
 
     def _apply(self, snap: Snapshot, key: Key) -> None:
@@ -311,16 +362,10 @@ class World:
         build = build_history(items, self.initial_of, history_first=True, pinned=self.never)
         if build.problems:
             raise AccedeError(build.problems)
-        timelines = dict(self.timelines)
-        intervals = dict(self.intervals)
-        history = dict(self.history)
-        for key in by_key:
-            timelines.pop(key, None)
-            intervals.pop(key, None)
-        timelines.update(build.timelines)
-        intervals.update(build.intervals)
-        for key, mine in by_key.items():
-            history[key] = (*self.history.get(key, ()), *mine)
+        # Layered, not copied: a what-if costs what it touches, not the size of the world.
+        timelines = Layered(self.timelines, {k: build.timelines.get(k) for k in by_key})
+        intervals = Layered(self.intervals, {k: build.intervals.get(k) for k in by_key})
+        history = Layered(self.history, {k: (*self.history.get(k, ()), *mine) for k, mine in by_key.items()})
         return World(
             self.name,
             self.source,
