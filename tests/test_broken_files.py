@@ -19,7 +19,14 @@ FILES = sorted(BROKEN.glob("*.yaml"))
 _HEADER = re.compile(r"^# expect: (?P<code>\S+) (?P<line>\d+) (?P<words>.+)$")
 
 # Codes whose input is not a file: generated in test_cli.py, or HTTP-only and checked in test_api.py.
-GENERATED = {"file.not-found", "file.too-large", "limit.exceeded", "json.syntax", "http.not-found", "http.method-not-allowed"}
+GENERATED = {
+    "file.not-found",
+    "file.too-large",
+    "limit.exceeded",
+    "json.syntax",
+    "http.not-found",
+    "http.method-not-allowed",
+}
 
 
 def _expectation(path: Path) -> tuple[str, int, str]:
