@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
 
 from engine import models as m
 from engine.describe import describe_org, describe_state
@@ -52,6 +55,22 @@ def _scenario_files(paths: Sequence[str]) -> Iterator[Path]:
             raise AccedeError.one("file.not-found", f"no file or folder `{name}`", file=name)
 
 
+@contextmanager
+def _progress(out: Console) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar for long sweeps, on a terminal only; it appears after a second of work."""
+    if not out.is_terminal:
+        yield None
+        return
+    with Progress(console=out, transient=True) as bar:
+        task = bar.add_task("sweeping", total=None, visible=False)
+        started = time.monotonic()
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=time.monotonic() - started > 1)
+
+        yield tick
+
+
 def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     # The clock is read here, at the edge, never in the engine.
     problems: list[Problem] = []
@@ -78,11 +97,12 @@ def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     files = list(_scenario_files(args.paths))
     results = []
     problems: list[Problem] = []
-    for path in files:
-        try:
-            results.append((path, ws.run_file(path)))
-        except AccedeError as exc:
-            problems.extend(exc.problems)
+    with _progress(out) as progress:
+        for path in files:
+            try:
+                results.append((path, ws.run_file(path, progress)))
+            except AccedeError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise AccedeError(problems)
     failed = False

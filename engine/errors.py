@@ -38,7 +38,7 @@ CODES: dict[str, str] = {
     "world.duplicate-state": "two state records share a code",
     "history.contradiction": "an event contradicts the history before it",
     "scenario.unknown-world": "a scenario names a world that does not exist",
-    "scenario.unsupported-question": "a question kind that this version does not answer yet",
+    "scenario.invalid-question": "a question that cannot be asked as written (an applicant already a member...)",
     "scenario.duplicate-question": "two questions of one scenario share an id",
     "scenario.unknown-condition": "an amendment or expectation names a condition id the rules lack",
     "scenario.before-rules": "a question dated before the organisation's first rule version",

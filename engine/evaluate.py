@@ -27,9 +27,9 @@ from engine.verdict import (
     StageTally,
     VerdictName,
 )
-from engine.world import OrgContext, World
+from engine.world import OrgContext, Snapshot, World
 
-__all__ = ["Assume", "join", "matrix", "stage_outcome"]
+__all__ = ["Assume", "decide", "join", "matrix", "stage_outcome", "verdict_on"]
 
 Assume = Literal["unknown", "support", "oppose"]
 StageOutcome = Literal["passes", "fails", "unknown"]
@@ -293,11 +293,11 @@ def matrix(
                 rows.append(MatrixRow(codes[i], code, "blocked", failing, who))
                 continue
             if snap.positions.get((code, i)) or reach >> i & 1:
-                decision = _decide(ctx, version, i, assume)
+                decision = decide(ctx, version, i, assume)
             else:
                 # Same voters, no positions: every such applicant gets the same tally.
                 if shared is None:
-                    shared = _decide(ctx, version, i, assume)
+                    shared = decide(ctx, version, i, assume)
                 decision = shared
             verdict: VerdictName = (
                 "blocked"
@@ -310,7 +310,24 @@ def matrix(
     return MatrixResult(on, tuple(rows))
 
 
-def _decide(ctx: OrgContext, version: CompiledVersion, i: int, assume: Assume) -> StageOutcome:
+def verdict_on(snap: Snapshot, org: str, i: int, assume: Assume) -> VerdictName:
+    """The verdict alone, on a snapshot (possibly a hypothetical variant of one)."""
+    version = _version(snap.world.orgs[org], snap.on)
+    ctx = OrgContext(snap, org)
+    unknown = False
+    for condition in version.conditions:
+        holds, fails = condition.check.masks(ctx)
+        if fails >> i & 1:
+            return "blocked"
+        unknown = unknown or not holds >> i & 1
+    decision = decide(ctx, version, i, assume)
+    if decision == "fails":
+        return "blocked"
+    return "undetermined" if unknown or decision == "unknown" else "eligible"
+
+
+def decide(ctx: OrgContext, version: CompiledVersion, i: int, assume: Assume) -> StageOutcome:
+    """The decision's outcome alone (no tally lists), for sweeps."""
     stances = ctx.snap.positions.get((ctx.org, i), {})
     outcomes = []
     for stage in version.decision:

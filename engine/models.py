@@ -35,13 +35,17 @@ __all__ = [
     "Check",
     "Condition",
     "Confidence",
+    "EarliestQuestion",
     "Establish",
     "Event",
     "Expectation",
     "Group",
+    "ImpactQuestion",
     "JoinQuestion",
+    "LeverageQuestion",
     "MatrixQuestion",
     "NeverEstablished",
+    "OrderQuestion",
     "Organization",
     "Question",
     "Scenario",
@@ -576,25 +580,80 @@ class MatrixQuestion(_Question):
     matrix: MatrixSpec = MatrixSpec()
 
 
-class PendingQuestion(Model):
-    """A question kind the SPEC names that this version does not answer yet."""
+class OrderSpec(Model):
+    org: OrgCode
+    applicants: tuple[StateCode, ...] = Field(min_length=1, max_length=16)
 
-    model_config = ConfigDict(frozen=True, extra="allow")
-    id: str | None = None
+
+class ImpactSpec(Model):
+    changes: tuple[Event, ...] = Field(min_length=1, max_length=100)
+    orgs: tuple[OrgCode, ...] | None = None
+
+
+class LeverageSpec(Model):
+    orgs: tuple[OrgCode, ...] | None = None
+    kinds: tuple[Literal["establish", "recognize"], ...] = ("establish", "recognize")
+    limit: int = Field(default=20, ge=1, le=500)
+
+
+class EarliestSpec(Model):
+    state: StateCode
+    org: OrgCode
+    from_: IsoDate | None = Field(default=None, alias="from")
+
+
+class OrderExpectation(Model):
+    largest: int | None = None
+    includes: tuple[tuple[StateCode, ...], ...] | None = None
+    conflicts: tuple[tuple[StateCode, StateCode], ...] | None = None
+
+
+class ImpactExpectation(Model):
+    count: int | None = None
+    includes: tuple[dict[str, str], ...] | None = None
+
+
+class LeverageExpectation(Model):
+    first: dict[str, Any] | None = None
+    includes: tuple[dict[str, Any], ...] | None = None
+
+
+class EarliestExpectation(Model):
+    date: IsoDate | None = None
+    never: bool | None = None
+
+
+class OrderQuestion(_Question):
+    kind: ClassVar[str] = "order"
+    order: OrderSpec
+    expect: OrderExpectation | None = None
+
+
+class ImpactQuestion(_Question):
+    kind: ClassVar[str] = "impact"
+    impact: ImpactSpec
+    expect: ImpactExpectation | None = None
+
+
+class LeverageQuestion(_Question):
+    kind: ClassVar[str] = "leverage"
+    leverage: LeverageSpec = LeverageSpec()
+    expect: LeverageExpectation | None = None
+
+
+class EarliestQuestion(_Question):
+    kind: ClassVar[str] = "earliest"
+    earliest: EarliestSpec
+    expect: EarliestExpectation | None = None
 
 
 QUESTION_KINDS: tuple[str, ...] = ("join", "matrix", "order", "impact", "leverage", "earliest")
-_PENDING_KINDS = frozenset({"order", "impact", "leverage", "earliest"})
 
 
 def _question_kind(value: Any) -> str | None:
     if isinstance(value, dict):
         kinds = [k for k in value if k in QUESTION_KINDS]
-        if len(kinds) != 1:
-            return None
-        return "pending" if kinds[0] in _PENDING_KINDS else kinds[0]
-    if isinstance(value, PendingQuestion):
-        return "pending"
+        return kinds[0] if len(kinds) == 1 else None
     return getattr(value, "kind", None)
 
 
@@ -602,7 +661,10 @@ Question = Annotated[
     Union[  # noqa: UP007
         Annotated[JoinQuestion, Tag("join")],
         Annotated[MatrixQuestion, Tag("matrix")],
-        Annotated[PendingQuestion, Tag("pending")],
+        Annotated[OrderQuestion, Tag("order")],
+        Annotated[ImpactQuestion, Tag("impact")],
+        Annotated[LeverageQuestion, Tag("leverage")],
+        Annotated[EarliestQuestion, Tag("earliest")],
     ],
     Discriminator(_question_kind, custom_error_type="question_invalid", custom_error_message="not a known question"),
 ]

@@ -13,6 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from engine.earliest import EarliestResult
+from engine.impact import ImpactResult
+from engine.leverage import LeverageResult
+from engine.order import OrderResult
 from engine.scenario import Answer, ScenarioResult
 from engine.verdict import ConditionResult, Evidence, JoinVerdict, MatrixResult
 from engine.world import World
@@ -211,6 +215,14 @@ def render_answer(console: Console, world: World, answer: Answer, verdict: Any) 
         render_join(console, world, verdict)
     elif isinstance(verdict, MatrixResult):
         render_matrix(console, verdict)
+    elif isinstance(verdict, OrderResult):
+        render_order(console, world, verdict)
+    elif isinstance(verdict, ImpactResult):
+        render_impact(console, world, verdict)
+    elif isinstance(verdict, LeverageResult):
+        render_leverage(console, world, verdict)
+    elif isinstance(verdict, EarliestResult):
+        render_earliest(console, world, verdict)
     if answer.expect is not None:
         ok = answer.expect["passed"]
         console.print(Text("expectation met" if ok else "expectation NOT met", style="green" if ok else "bold red"))
@@ -300,3 +312,112 @@ def render_org(console: Console, info: dict[str, Any]) -> None:
     console.print(Text("  stances on record", style="bold"), "none" if not info["positions"] else "")
     for p in info["positions"]:
         console.print(f"    {p['voter']} {p['stance']}s {p['applicant']} since {p['since']}{_cite(p)}")
+
+
+def render_order(console: Console, world: World, result: OrderResult) -> None:
+    """Feasible admission sequences as a small table, then the pairs that block each other."""
+    head = f"{_org(world, result.org)} on {result.as_of.isoformat()}: at most {result.largest} of "
+    head += f"{len(result.applicants)} applicants can be admitted, in {result.orders} maximal order(s)"
+    console.print(Text(head[0].upper() + head[1:], style="bold"))
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("#")
+    for step in range(max((len(o) for o in result.feasible), default=0)):
+        table.add_column(f"{step + 1}.")
+    for k, order in enumerate(result.feasible, 1):
+        table.add_row(str(k), *order)
+    console.print(table)
+    if result.orders > len(result.feasible):
+        console.print(f"  ({result.orders - len(result.feasible)} more orders not listed)")
+    for first, then, why in result.conflicts:
+        console.print(f"  admitting {_name(world, first)} first blocks {_name(world, then)}: {', '.join(why)}")
+
+
+def render_impact(console: Console, world: World, result: ImpactResult) -> None:
+    rows = result.to_json()["changed"]
+    console.print(Text(f"{len(rows)} verdict(s) change on {result.as_of.isoformat()}", style="bold"))
+    if not rows:
+        return
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for name in ("state", "org", "before", "after", "failing before", "failing after"):
+        table.add_column(name)
+    for row in rows:
+        table.add_row(
+            row["state"],
+            row["org"],
+            Text(row["before"], style=_STYLE[row["before"]]),
+            Text(row["after"], style=_STYLE[row["after"]]),
+            ", ".join(row["failing_before"]) or "-",
+            ", ".join(row["failing_after"]) or "-",
+        )
+    console.print(table)
+
+
+def render_leverage(console: Console, world: World, result: LeverageResult) -> None:
+    console.print(
+        Text(f"Single changes ranked by the accessions they unlock, {result.as_of.isoformat()}", style="bold")
+    )
+    if not result.ranking:
+        console.print("  no single new relation or recognition unlocks an accession")
+    for k, (change, unlocks) in enumerate(result.ranking, 1):
+        parties = change.get("establish") or [change.get("recognize"), change.get("by")]
+        what = (
+            f"{parties[0]}-{parties[1]} relations" if "establish" in change else f"{parties[1]} recognises {parties[0]}"
+        )
+        opens = ", ".join(f"{s} to {o}" for s, o in unlocks)
+        console.print(f"  {k:>2}. {what}: unlocks {len(unlocks)} ({opens})")
+
+
+def render_earliest(console: Console, world: World, result: EarliestResult) -> None:
+    who, org = _name(world, result.state), _org(world, result.org)
+    if result.found is None:
+        console.print(
+            Text(f"No known event lets {who} join {org} on or after {result.start.isoformat()}", style="bold red")
+            + Text(f" (blocked by {', '.join(result.failing_at_start) or 'the decision'})")
+        )
+    elif result.because is None:
+        console.print(f"{who} is not blocked from joining {org} on {result.start.isoformat()} already.")
+    else:
+        source = f" ({result.because['source']})" if "source" in result.because else ""
+        console.print(
+            f"{who} is no longer blocked from joining {org} from {result.found.isoformat()}: "
+            f"{event_phrase(world, result.because)}{source}."
+        )
+
+
+def event_phrase(world: World, event: dict[str, Any]) -> str:
+    """An event as a clause: 'Armenia and Pakistan establish diplomatic relations on 2025-08-31'."""
+    on = event.get("on") or event.get("from") or event.get("until")
+    when = f" on {on}" if on else ""
+
+    def n(code: str) -> str:
+        return _name(world, code)
+
+    if "establish" in event:
+        a, b = event["establish"]
+        return f"{n(a)} and {n(b)} establish diplomatic relations{when}"
+    if "sever" in event:
+        a, b = event["sever"]
+        return f"{n(a)} and {n(b)} sever diplomatic relations{when}"
+    if "admit" in event:
+        return f"{n(event['admit'])} becomes {event['as'].replace('_', ' ')} of the {event['to']}{when}"
+    if "leave" in event:
+        return f"{n(event['leave'])} leaves the {event['from']}{when}"
+    if "recognize" in event:
+        return f"{n(event['by'])} recognises {n(event['recognize'])}{when}"
+    if "lift_sanctions" in event or ("sanction" in event and "until" in event):
+        subject = event.get("lift_sanctions") or event["sanction"]
+        return f"UN Security Council sanctions on {n(subject)} end{when}"
+    if "conflict" in event:
+        a, b = event["conflict"]
+        return f"the armed conflict between {n(a)} and {n(b)} ends{when}"
+    if "end_conflict" in event:
+        a, b = event["end_conflict"]
+        return f"the armed conflict between {n(a)} and {n(b)} ends{when}"
+    for stance in ("support", "oppose", "abstain"):
+        if stance in event:
+            return f"{n(event['by'])} takes the position `{stance}` in the {event['in']}{when}"
+    if "assess" in event:
+        return f"{n(event['of'])} is assessed {'' if event['as'] else 'not '}{event['assess'].replace('_', ' ')}{when}"
+    if "rules" in event:
+        return str(event["rules"])
+    return str(event)

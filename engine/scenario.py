@@ -7,7 +7,7 @@ scenario's changes and amendments live in a new world layered on top of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,9 +15,13 @@ from typing import Any
 
 from engine import models as m
 from engine.checks import Change, event_change
+from engine.earliest import EarliestResult, earliest
 from engine.errors import AccedeError, Problem, did_you_mean
 from engine.evaluate import join, matrix
+from engine.impact import ImpactResult, impact
+from engine.leverage import LeverageResult, leverage
 from engine.loader import Located, inline_world
+from engine.order import OrderResult, admission_orders
 from engine.rulebook import amend_org, compile_org, validate_orgs
 from engine.world import World, compile_world, event_problems
 from engine.yamlio import Document
@@ -39,6 +43,7 @@ class Prepared:
     world: World
     doc: Document
     forbids: dict[int, tuple[Change, ...]] = field(default_factory=dict)
+    afters: dict[int, World] = field(default_factory=dict)  # impact questions: the world with their changes
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
     except AccedeError as exc:
         problems.extend(exc.problems)
     forbids: dict[int, tuple[Change, ...]] = {}
+    afters: dict[int, World] = {}
     seen: dict[str, int] = {}
     for k, question in enumerate(scenario.questions):
         base = ("questions", k)
@@ -118,17 +124,8 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
                 doc.problem("scenario.duplicate-question", f"question id `{qid}` is used twice", (*base, "id"))
             )
         seen[qid] = k
-        on = question.as_of or scenario.as_of if not isinstance(question, m.PendingQuestion) else scenario.as_of
-        if isinstance(question, m.PendingQuestion):
-            kind = next(key for key in (question.model_extra or {}) if key in m.QUESTION_KINDS)
-            problems.append(
-                doc.problem(
-                    "scenario.unsupported-question",
-                    f"`{kind}` questions are not supported yet; this version answers `join` and `matrix`",
-                    (*base, kind),
-                )
-            )
-        elif isinstance(question, m.JoinQuestion):
+        on = question.as_of or scenario.as_of
+        if isinstance(question, m.JoinQuestion):
             spec = question.join
             _need_state(world, spec.state, doc, (*base, "join", "state"), problems)
             if _need_org(world, spec.org, on, doc, (*base, "join", "org"), problems=problems):
@@ -158,9 +155,41 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
                 _need_org(world, org, on, doc, (*base, "matrix", "orgs", j), problems=problems)
             for j, state in enumerate(question.matrix.states or ()):
                 _need_state(world, state, doc, (*base, "matrix", "states", j), problems)
+        elif isinstance(question, m.OrderQuestion):
+            spec_o = question.order
+            if _need_org(world, spec_o.org, on, doc, (*base, "order", "org"), problems=problems):
+                members = world.as_of(on).members(spec_o.org)
+                for j, state in enumerate(spec_o.applicants):
+                    where = (*base, "order", "applicants", j)
+                    if not _need_state(world, state, doc, where, problems):
+                        continue
+                    if spec_o.applicants.index(state) != j:
+                        problems.append(doc.problem("scenario.invalid-question", f"`{state}` is listed twice", where))
+                    elif members >> world.index[state] & 1:
+                        message = f"`{state}` is already a member of the {spec_o.org} on {on.isoformat()}"
+                        problems.append(doc.problem("scenario.invalid-question", message, where))
+        elif isinstance(question, m.ImpactQuestion):
+            for j, org in enumerate(question.impact.orgs or ()):
+                _need_org(world, org, on, doc, (*base, "impact", "orgs", j), problems=problems)
+            located = [
+                (event, Located(doc, (*base, "impact", "changes", j)))
+                for j, event in enumerate(question.impact.changes)
+            ]
+            try:
+                afters[k] = world.with_changes(located, on)
+            except AccedeError as exc:
+                problems.extend(exc.problems)
+        elif isinstance(question, m.LeverageQuestion):
+            for j, org in enumerate(question.leverage.orgs or ()):
+                _need_org(world, org, on, doc, (*base, "leverage", "orgs", j), problems=problems)
+        elif isinstance(question, m.EarliestQuestion):
+            spec_e = question.earliest
+            start = spec_e.from_ or on
+            _need_state(world, spec_e.state, doc, (*base, "earliest", "state"), problems)
+            _need_org(world, spec_e.org, start, doc, (*base, "earliest", "org"), problems=problems)
     if problems:
         raise AccedeError(problems)
-    return Prepared(scenario, world, doc, forbids)
+    return Prepared(scenario, world, doc, forbids, afters)
 
 
 def _need_state(world: World, code: str, doc: Document, path: tuple[str | int, ...], problems: list[Problem]) -> bool:
@@ -251,15 +280,15 @@ def check_expectation(expect: m.Expectation, verdict: Any) -> dict[str, Any]:
     return {"passed": not mismatches, "mismatches": mismatches}
 
 
-def run(prepared: Prepared) -> ScenarioResult:
-    """Answer every question of a prepared scenario."""
+def run(prepared: Prepared, progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
+    """Answer every question of a prepared scenario (``progress`` hears of long sweeps)."""
     scenario = prepared.scenario
     answers: list[Answer] = []
     verdicts: dict[str, Any] = {}
     for k, question in enumerate(scenario.questions):
         qid = question_id(question, k)
-        on = question.as_of or scenario.as_of  # type: ignore[union-attr]
-        assume = question.assume or scenario.assume  # type: ignore[union-attr]
+        on = question.as_of or scenario.as_of
+        assume = question.assume or scenario.assume
         if isinstance(question, m.JoinQuestion):
             spec = question.join
             verdict = join(prepared.world, spec.state, spec.org, on, assume=assume, forbid=prepared.forbids.get(k, ()))
@@ -271,10 +300,95 @@ def run(prepared: Prepared) -> ScenarioResult:
             result = matrix(prepared.world, on, orgs=spec_m.orgs, states=spec_m.states, assume=assume)
             verdicts[qid] = result
             answers.append(Answer(qid, "matrix", result.to_json()))
+        elif isinstance(question, m.OrderQuestion):
+            ordered = admission_orders(prepared.world, question.order.org, question.order.applicants, on, assume)
+            verdicts[qid] = ordered
+            check = _expect_order(question.expect, ordered) if question.expect is not None else None
+            answers.append(Answer(qid, "order", ordered.to_json(), check))
+        elif isinstance(question, m.ImpactQuestion):
+            after = prepared.afters[k]
+            changed = impact(
+                prepared.world, after, question.impact.changes, on, orgs=question.impact.orgs, assume=assume
+            )
+            verdicts[qid] = changed
+            check = _expect_impact(question.expect, changed) if question.expect is not None else None
+            answers.append(Answer(qid, "impact", changed.to_json(), check))
+        elif isinstance(question, m.LeverageQuestion):
+            spec_l = question.leverage
+            ranked = leverage(
+                prepared.world,
+                on,
+                orgs=spec_l.orgs,
+                kinds=spec_l.kinds,
+                limit=spec_l.limit,
+                assume=assume,
+                progress=progress,
+            )
+            verdicts[qid] = ranked
+            check = _expect_leverage(question.expect, ranked) if question.expect is not None else None
+            answers.append(Answer(qid, "leverage", ranked.to_json(), check))
+        elif isinstance(question, m.EarliestQuestion):
+            spec_e = question.earliest
+            found = earliest(prepared.world, spec_e.state, spec_e.org, spec_e.from_ or on, assume)
+            verdicts[qid] = found
+            check = _expect_earliest(question.expect, found) if question.expect is not None else None
+            answers.append(Answer(qid, "earliest", found.to_json(), check))
     return ScenarioResult(
         scenario.scenario, prepared.world.name, scenario.as_of, tuple(answers), verdicts, prepared.world
     )
 
 
-def questions_with_expectations(scenario: m.Scenario) -> Sequence[int]:
-    return [k for k, q in enumerate(scenario.questions) if getattr(q, "expect", None) is not None]
+def _verdict_of(passed: list[str]) -> dict[str, Any]:
+    return {"passed": not passed, "mismatches": passed}
+
+
+def _expect_order(expect: m.OrderExpectation, result: OrderResult) -> dict[str, Any]:
+    out: list[str] = []
+    if expect.largest is not None and expect.largest != result.largest:
+        out.append(f"expected largest {expect.largest}, got {result.largest}")
+    for order in expect.includes or ():
+        if tuple(order) not in result.feasible:
+            out.append(f"expected the order {' > '.join(order)} to be feasible")
+    pairs = {(a, b) for a, b, _ in result.conflicts}
+    for first, then in expect.conflicts or ():
+        if (first, then) not in pairs:
+            out.append(f"expected admitting {first} to block {then}")
+    return _verdict_of(out)
+
+
+def _expect_impact(expect: m.ImpactExpectation, result: ImpactResult) -> dict[str, Any]:
+    out: list[str] = []
+    rows = result.to_json()["changed"]
+    if expect.count is not None and expect.count != len(rows):
+        out.append(f"expected {expect.count} changed verdicts, got {len(rows)}")
+    for wanted in expect.includes or ():
+        if not any(wanted.items() <= row.items() for row in rows):
+            out.append(f"expected a change {wanted}")
+    return _verdict_of(out)
+
+
+def _same_change(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    strip = {k: v for k, v in a.items() if k != "on"}, {k: v for k, v in b.items() if k != "on"}
+    if "establish" in strip[0] and "establish" in strip[1]:
+        return sorted(strip[0]["establish"]) == sorted(strip[1]["establish"])
+    return strip[0] == strip[1]
+
+
+def _expect_leverage(expect: m.LeverageExpectation, result: LeverageResult) -> dict[str, Any]:
+    out: list[str] = []
+    changes = [change for change, _ in result.ranking]
+    if expect.first is not None and not (changes and _same_change(expect.first, changes[0])):
+        out.append(f"expected {expect.first} first, got {changes[0] if changes else 'nothing'}")
+    for wanted in expect.includes or ():
+        if not any(_same_change(wanted, c) for c in changes):
+            out.append(f"expected {wanted} in the ranking")
+    return _verdict_of(out)
+
+
+def _expect_earliest(expect: m.EarliestExpectation, result: EarliestResult) -> dict[str, Any]:
+    out: list[str] = []
+    if expect.date is not None and expect.date != result.found:
+        out.append(f"expected {expect.date.isoformat()}, got {result.found.isoformat() if result.found else 'never'}")
+    if expect.never and result.found is not None:
+        out.append(f"expected never, got {result.found.isoformat()}")
+    return _verdict_of(out)

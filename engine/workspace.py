@@ -7,6 +7,7 @@ world the first time it is named and keeps it, so rules are compiled once, not p
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -74,9 +75,9 @@ class Workspace:
             return self.default
         return self.folder_world(Path(name))
 
-    def run_file(self, path: Path) -> ScenarioResult:
+    def run_file(self, path: Path, progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
         doc, scenario = load_scenario(path)
-        return run(prepare(doc, scenario, self.resolve, path.parent))
+        return run(prepare(doc, scenario, self.resolve, path.parent), progress)
 
     def run_document(self, doc: Document, base_dir: Path | None = None) -> ScenarioResult:
         """Validate and answer a scenario already parsed (an HTTP body, a test's document)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -99,6 +99,35 @@ class Snapshot:
 
     def context(self, org: str) -> OrgContext:
         return OrgContext(self, org)
+
+    def with_relation(self, i: int, j: int) -> Snapshot:
+        """This snapshot with relations between states ``i`` and ``j`` (which imply recognition)."""
+        rel = list(self.rel)
+        _set_pair(rel, i, j, True)
+        rec = list(self.rec)
+        rec[i] |= rel[i]
+        rec[j] |= rel[j]
+        return self._variant(rel=rel, rec=rec)
+
+    def with_recognition(self, by: int, of: int) -> Snapshot:
+        """This snapshot with ``by`` recognising ``of``."""
+        rec = list(self.rec)
+        rec[by] |= 1 << of
+        return self._variant(rec=rec)
+
+    def _variant(self, **parts: Any) -> Snapshot:
+        """A hypothetical copy sharing every fact but ``parts``, with a cache of its own."""
+        return replace(self, cache={}, **parts)
+
+    def with_members(self, org: str, admitted: int) -> Snapshot:
+        """This snapshot with the states of bitset ``admitted`` made members of ``org``.
+
+        For questions that try many admission sets (``order``): only the status table of ``org``
+        is copied; facts are shared, and nothing here is written to.
+        """
+        table = {status: mask & ~admitted for status, mask in self.status.get(org, {}).items()}
+        table["member"] = table.get("member", 0) | admitted
+        return self._variant(status={**self.status, org: table})
 
 
 class OrgContext:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from engine.errors import AccedeError
 from engine.workspace import Workspace
 
 FIRST_EXAMPLE = """
@@ -79,17 +76,13 @@ questions:
 """
 
 
-def test_first_example_answers_join_and_matrix_and_names_the_kinds_still_to_come(workspace: Workspace) -> None:
-    with pytest.raises(AccedeError) as caught:
-        workspace.run_text(FIRST_EXAMPLE)
-    unsupported = [(p.code, p.line) for p in caught.value.problems if p.code != "world.unknown-org"]
-    assert unsupported == [("scenario.unsupported-question", 17), ("scenario.unsupported-question", 19)]
-    without_later_kinds = FIRST_EXAMPLE.split("  - id: order", maxsplit=1)[0]
-    if "BRICS" not in workspace.default.orgs:
-        without_later_kinds = without_later_kinds.replace("[SCO, BRICS]", "[SCO]")
-    result = workspace.run_text(without_later_kinds)
-    assert all(a.passed in (True, None) for a in result.answers)
-    assert result.answers[2].kind == "matrix"
+def test_first_example_answers_every_question(workspace: Workspace) -> None:
+    result = workspace.run_text(FIRST_EXAMPLE)
+    assert [a.kind for a in result.answers] == ["join", "join", "matrix", "order", "impact"]
+    assert [a.passed for a in result.answers] == [True, True, None, None, None]
+    order = result.verdicts["order"]
+    assert order.largest == 1  # whoever joins first then needs relations with the other
+    assert {(a, b) for a, b, _ in order.conflicts} == {("ARM", "AZE"), ("AZE", "ARM")}
 
 
 def test_inline_world_example(workspace: Workspace) -> None:

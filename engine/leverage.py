@@ -1,0 +1,85 @@
+"""Leverage: which single new relation (or recognition) would unlock the most accessions.
+
+A change unlocks (X, O) when X is blocked from O now and is not once the change is made. A new
+relation or recognition only bears on the verdicts of its two parties, and it unlocks (X, O)
+exactly when it is, on its own, a remedy for (X, O) with nothing irremediable left and a decision
+that can still pass. So the candidates come from the one-change remedies of the blocked verdicts,
+and each is then confirmed by evaluating the date's snapshot with the change made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine.evaluate import Assume, join, matrix, verdict_on
+from engine.world import World
+
+__all__ = ["LeverageResult", "leverage"]
+
+
+@dataclass(frozen=True)
+class LeverageResult:
+    as_of: date
+    ranking: tuple[tuple[dict[str, Any], tuple[tuple[str, str], ...]], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "ranking": [
+                {"change": change, "unlocks": [{"state": s, "org": o} for s, o in unlocks]}
+                for change, unlocks in self.ranking
+            ],
+        }
+
+
+def _key(change: dict[str, Any]) -> tuple[str, ...]:
+    if "establish" in change:
+        return ("establish", *sorted(change["establish"]))
+    return ("recognize", change["recognize"], change["by"])
+
+
+def leverage(
+    world: World,
+    on: date,
+    *,
+    orgs: Sequence[str] | None,
+    kinds: Sequence[str],
+    limit: int,
+    assume: Assume,
+    progress: Callable[[int, int], None] | None = None,
+) -> LeverageResult:
+    """Single relations or recognitions ranked by the accessions each would unlock, most first."""
+    day = on.isoformat()
+    scope = [code for code in (orgs or sorted(world.orgs)) if world.orgs[code].version_at(on) is not None]
+    blocked = [row for row in matrix(world, on, orgs=scope, assume=assume).rows if row.verdict == "blocked"]
+    candidates: dict[tuple[str, ...], tuple[dict[str, Any], set[tuple[str, str]]]] = {}
+    for k, row in enumerate(blocked):
+        if progress is not None:
+            progress(k, len(blocked))
+        verdict = join(world, row.state, row.org, on, assume=assume)
+        if verdict.irremediable or verdict.decision.outcome == "fails":
+            continue
+        for remedy in verdict.remedies:
+            if len(remedy.changes) == 1 and next(iter(remedy.changes[0])) in kinds:
+                change = {k2: v for k2, v in remedy.changes[0].items() if k2 != "on"}
+                entry = candidates.setdefault(_key(change), (change, set()))
+                entry[1].add((row.state, row.org))
+    confirmed = []
+    snap = world.as_of(on)
+    index = world.index
+    for change, unlocks in candidates.values():
+        # Confirm on the date itself: a hypothetical fact of that day, not an event in history
+        # (which a later recorded establishment of the same pair would contradict).
+        if "establish" in change:
+            a, b = change["establish"]
+            after = snap.with_relation(index[a], index[b])
+        else:
+            after = snap.with_recognition(index[change["by"]], index[change["recognize"]])
+        kept = tuple(sorted((s, o) for s, o in unlocks if verdict_on(after, o, index[s], assume) != "blocked"))
+        if kept:
+            confirmed.append(({**change, "on": day}, kept))
+    confirmed.sort(key=lambda item: (-len(item[1]), sorted(map(str, item[0].items()))))
+    return LeverageResult(on, tuple(confirmed[:limit]))

@@ -1,0 +1,109 @@
+"""Admission orders: who can be admitted after whom, when each admission changes the member set.
+
+If Azerbaijan joins the SCO first, Armenia then needs relations with Azerbaijan. The search runs
+over *sets* of admitted applicants, not over permutations: whether applicant *a* is blocked
+depends only on who has been admitted before it, not in what order, so each set is evaluated
+once (2^n sets, n at most 16) and the orders are read off the lattice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from engine.checks import bits
+from engine.evaluate import Assume, decide
+from engine.world import OrgContext, World
+
+__all__ = ["MAX_ORDERS", "OrderResult", "admission_orders"]
+
+#: Most orders listed in a result; ``orders`` counts them all.
+MAX_ORDERS = 100
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    org: str
+    as_of: date
+    applicants: tuple[str, ...]
+    feasible: tuple[tuple[str, ...], ...]
+    orders: int
+    largest: int
+    conflicts: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "org": self.org,
+            "as_of": self.as_of.isoformat(),
+            "applicants": list(self.applicants),
+            "feasible": [list(o) for o in self.feasible],
+            "orders": self.orders,
+            "truncated": self.orders > len(self.feasible),
+            "largest": self.largest,
+            "conflicts": [{"first": a, "then": b, "because": list(why)} for a, b, why in self.conflicts],
+        }
+
+
+def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: date, assume: Assume) -> OrderResult:
+    """Every maximal order in which each applicant, at its turn, is not blocked."""
+    version = world.orgs[org].version_at(on)
+    assert version is not None  # the scenario validator checked the date
+    base = world.as_of(on)
+    index = [world.index[a] for a in applicants]
+    n = len(applicants)
+
+    @cache
+    def context(admitted: int) -> OrgContext:
+        """The organisation once the set ``admitted`` (bits over applicants) has joined."""
+        members = 0
+        for j in bits(admitted):
+            members |= 1 << index[j]
+        return OrgContext(base.with_members(org, members) if members else base, org)
+
+    def failing_after(admitted: int, k: int) -> tuple[str, ...] | None:
+        """Why applicant k is blocked once ``admitted`` is in; None if it is not."""
+        ctx = context(admitted)
+        i = index[k]
+        failing = tuple(c.id for c in version.conditions if c.check.masks(ctx)[1] >> i & 1)
+        if failing:
+            return failing
+        return ("decision",) if decide(ctx, version, i, assume) == "fails" else None
+
+    @cache
+    def open_after(admitted: int) -> int:
+        """Applicants (as bits) not yet admitted and not blocked once ``admitted`` is in."""
+        return sum(1 << k for k in range(n) if not admitted >> k & 1 and failing_after(admitted, k) is None)
+
+    @cache
+    def count(admitted: int) -> int:
+        nxt = open_after(admitted)
+        return 1 if not nxt else sum(count(admitted | 1 << k) for k in bits(nxt))
+
+    @cache
+    def largest(admitted: int) -> int:
+        nxt = open_after(admitted)
+        return admitted.bit_count() if not nxt else max(largest(admitted | 1 << k) for k in bits(nxt))
+
+    feasible: list[tuple[str, ...]] = []
+
+    def walk(admitted: int, path: tuple[int, ...]) -> None:
+        if len(feasible) >= MAX_ORDERS:
+            return
+        nxt = open_after(admitted)
+        if not nxt:
+            feasible.append(tuple(applicants[k] for k in path))
+            return
+        for k in bits(nxt):
+            walk(admitted | 1 << k, (*path, k))
+
+    walk(0, ())
+    conflicts = []
+    for a in range(n):
+        for b in range(n):
+            if a != b and failing_after(0, b) is None:
+                why = failing_after(1 << a, b)
+                if why is not None:
+                    conflicts.append((applicants[a], applicants[b], why))
+    return OrderResult(org, on, applicants, tuple(feasible), count(0), largest(0), tuple(conflicts))
