@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import _dumps, main
+from engine.cli import main
 from engine.errors import AccedeError
+from engine.output import dumps
 from engine.workspace import ROOT, Workspace
 from engine.yamlio import MAX_BYTES, parse_yaml
 
@@ -59,7 +60,7 @@ def test_check_json_has_the_spec_shape(capsys: pytest.CaptureFixture[str]) -> No
 def test_run_json_is_the_engine_result_byte_for_byte(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "run", "--json", ARMENIA)
     assert status == 0
-    expected = _dumps(Workspace().run_file(Path(ARMENIA)).to_json())
+    expected = dumps(Workspace().run_file(Path(ARMENIA)).to_json())
     assert out == expected + "\n"
 
 
