@@ -36,6 +36,9 @@ class Placed:
     order: tuple[Any, ...]
     report: Callable[[str, str], Problem] = field(compare=False, repr=False)
     is_change: bool = False
+    #: A history event under a what-if: when a change has already brought about what it records
+    #: (relations established a day earlier), it is absorbed, not reported as a contradiction.
+    absorbable: bool = False
 
 
 def canonical_order(event: Any, on: date, phase: int, position: int) -> tuple[Any, ...]:
@@ -144,11 +147,18 @@ def _steps(key: Key, items: list[Placed], initial: Any, problems: list[Problem])
         verb = item.event.verb
         target = _TARGET[verb](item.event)
         if verb in _STRICT and target == value:
-            problems.append(item.report("history.contradiction", _contradiction(key, verb, target, steps, item.on)))
+            if not (item.absorbable and steps and steps[-1].event is not None and _by_change(steps, items)):
+                problems.append(item.report("history.contradiction", _contradiction(key, verb, target, steps, item.on)))
             continue
         steps.append(Step(item.on, target, item.event))
         value = target
     return Timeline.of(initial, tuple(steps))
+
+
+def _by_change(steps: list[Step], items: list[Placed]) -> bool:
+    """Whether the value now in force was set by a scenario change (so a later record repeats it)."""
+    last = steps[-1].event
+    return any(p.is_change and p.event is last for p in items)
 
 
 def _contradiction(key: Key, verb: str, target: Any, steps: list[Step], on: date) -> str:
@@ -181,7 +191,7 @@ def _intervals(key: Key, items: list[Placed], problems: list[Problem]) -> tuple[
             if interval.covers(item.on):
                 intervals[k] = replace(interval, end=item.on)
                 ended = True
-        if not ended:
+        if not ended and not item.absorbable:
             problems.append(
                 item.report(
                     "history.contradiction",

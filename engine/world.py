@@ -386,7 +386,7 @@ class World:
             blame = mine[0].report
             for past in self.history.get(key, ()):
                 # A change can make a later history event contradictory: say so at the change.
-                items.append(Placed(past.event, past.on, past.order, _blaming(blame)))
+                items.append(Placed(past.event, past.on, past.order, _blaming(blame), absorbable=True))
             items.extend(mine)
         build = build_history(items, self.initial_of, history_first=True, pinned=self.never)
         if build.problems:

@@ -235,3 +235,22 @@ def test_never_established_pairs_have_no_relations_and_say_so() -> None:
     with pytest.raises(AccedeError) as caught:
         _join(world)
     assert [p.code for p in caught.value.problems] == ["history.contradiction"]
+
+
+def test_a_remedy_pasted_back_as_a_change_is_accepted(workspace: Workspace) -> None:
+    """The remedy of 2025-08-30 anticipates the recorded establishment of 2025-08-31: absorbed, not refused."""
+    before = workspace.run_text(
+        "scenario: s\nas_of: 2025-08-30\nquestions:\n  - id: q\n    join: {state: ARM, org: SCO}\n"
+    ).verdicts["q"]
+    change = before.remedies[0].changes[0]
+    text = (
+        f"scenario: s\nas_of: 2025-08-30\nchanges:\n  - {change}\n"
+        "questions:\n  - id: q\n    join: {state: ARM, org: SCO}\n  - id: later\n    as_of: 2025-09-05\n"
+        "    join: {state: ARM, org: SCO}\n"
+    ).replace("'", "")
+    result = workspace.run_text(text)
+    assert "sco.relations" in result.verdicts["q"].holding
+    assert "sco.relations" in result.verdicts["later"].holding
+    # A change that contradicts the history before it is still refused.
+    with pytest.raises(AccedeError):
+        workspace.run_text(text.replace("establish", "sever"))
