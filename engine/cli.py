@@ -1,4 +1,4 @@
-"""The ``accede`` command line: check, run, test, show, lint, serve.
+"""The ``accede`` command line: check, run, test, show, lint, serve, watch.
 
 Exit status: 0 answered (and every expectation met), 1 an expectation failed, 2 bad input (one
 located message per problem on standard error, never a traceback).
@@ -7,6 +7,7 @@ located message per problem on standard error, never a traceback).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,14 +22,15 @@ from rich.progress import Progress
 from engine import models as m
 from engine.describe import describe_org, describe_state
 from engine.errors import AccedeError, Problem, did_you_mean
-from engine.loader import display, load_rule_file, load_scenario, load_world_folder, validate
+from engine.loader import Located, display, load_rule_file, load_scenario, load_world_folder, parse_event, validate
 from engine.output import dumps
 from engine.render import expectation_lines, render_join, render_org, render_scenario, render_state
 from engine.rulebook import validate_orgs
 from engine.scenario import prepare
+from engine.watcher import Watcher, WatcherError
 from engine.workspace import Workspace
 from engine.world import compile_world
-from engine.yamlio import read_yaml
+from engine.yamlio import Document, read_yaml
 
 __all__ = ["main"]
 
@@ -241,6 +243,57 @@ def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     return EXIT_OK
 
 
+def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """Events as JSON lines on standard input; a JSON line per verdict that changes."""
+    world = ws.world(args.world)
+    on = _date(args.as_of) if args.as_of else date.today()
+    pairs: list[tuple[str, str]] | None = None
+    if args.subscribe:
+        problems = []
+        pairs = []
+        for k, item in enumerate(args.subscribe):
+            state, _, org = item.upper().partition(":")
+            where = f"--subscribe[{k}]"
+            if state not in world.index:
+                message = f"unknown state `{state}`{did_you_mean(state, world.index)}"
+                problems.append(Problem("world.unknown-state", message, field=where))
+            elif org not in world.orgs or world.orgs[org].version_at(on) is None:
+                message = (
+                    f"`{org}` is not an organisation with rules on {on.isoformat()}{did_you_mean(org, world.orgs)}"
+                )
+                problems.append(Problem("world.unknown-org", message, field=where))
+            else:
+                pairs.append((state, org))
+        if problems:
+            raise AccedeError(problems)
+    watcher = Watcher(world, on, pairs, args.assume)
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        name = f"<stdin>:{number}"
+        try:
+            try:
+                data = json.loads(line)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                raise AccedeError.one("json.syntax", f"not a JSON line ({type(exc).__name__})", file=name) from None
+            if not isinstance(data, dict):
+                raise AccedeError.one("schema.not-mapping", "an event must be a JSON object", file=name)
+            event = parse_event(Document(name, data))
+            changes = watcher.apply(event, Located(Document(name, data), ()))
+        except AccedeError as exc:
+            for problem in exc.problems:
+                print(dumps({"line": number, "error": problem.as_dict()}), flush=True)
+            continue
+        except WatcherError as exc:
+            # durable_rules' session may be half-updated: start a clean one on the last good world.
+            print(dumps({"line": number, "error": {"code": "watch.failed", "message": str(exc)}}), flush=True)
+            watcher = Watcher(watcher.world, on, watcher.subscriptions, args.assume)
+            continue
+        for change in changes:
+            print(dumps({"line": number, **change.to_json()}), flush=True)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accede", description="Can this state join that organisation on that date?")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -269,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--world", help="`default` or a world folder")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_show)
+
+    watch = sub.add_parser("watch", help="events as JSON lines on standard input; a JSON line per verdict change")
+    watch.add_argument("--world", help="`default` or a world folder")
+    watch.add_argument("--as-of", help="the date verdicts are judged on (default: today)")
+    watch.add_argument("--subscribe", nargs="*", metavar="STATE:ORG", help="default: every non-member and organisation")
+    watch.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
+    watch.set_defaults(func=cmd_watch)
 
     serve = sub.add_parser("serve", help="the HTTP what-if service on the bundled world")
     serve.add_argument("--host", default="127.0.0.1")

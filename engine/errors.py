@@ -44,7 +44,8 @@ CODES: dict[str, str] = {
     "scenario.before-rules": "a question dated before the organisation's first rule version",
     "scenario.no-rules": "a question about an organisation that has no accession rules",
     "limit.exceeded": "a request exceeds a documented limit (changes, questions, search size)",
-    "json.syntax": "an HTTP body that is not a JSON document",
+    "json.syntax": "an HTTP body or an input line that is not a JSON document",
+    "watch.failed": "the watcher could not apply an event; it was skipped and the watch restarted clean",
     "http.not-found": "an HTTP path that names no resource",
     "http.method-not-allowed": "an HTTP method the path does not accept",
 }

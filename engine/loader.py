@@ -25,6 +25,7 @@ __all__ = ["Located", "WorldInput", "display", "load_scenario", "load_world_fold
 T = TypeVar("T", bound=BaseModel)
 
 _EVENT_LIST: TypeAdapter[tuple[m.Event, ...]] = TypeAdapter(tuple[m.Event, ...])
+_EVENT: TypeAdapter[m.Event] = TypeAdapter(m.Event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,3 +297,11 @@ def parse_events(doc: Document, path: Path_) -> tuple[m.Event, ...]:
         return _EVENT_LIST.validate_python(data)
     except ValidationError as exc:
         raise AccedeError(translate(doc, exc, path)) from None
+
+
+def parse_event(doc: Document) -> m.Event:
+    """One event given as a whole document (a line of ``accede watch``'s input)."""
+    try:
+        return _EVENT.validate_python(doc.data)
+    except ValidationError as exc:
+        raise AccedeError(translate(doc, exc)) from None

@@ -412,6 +412,23 @@ class World:
             touched=frozenset(by_key),
         )
 
+    def flattened(self) -> World:
+        """The same world with its layers merged into plain mappings (long chains of what-ifs read slowly)."""
+        return World(
+            self.name,
+            self.source,
+            self.states,
+            self.codes,
+            self.index,
+            self.orgs,
+            dict(self.timelines),
+            dict(self.intervals),
+            dict(self.history),
+            self.established,
+            self.region_masks,
+            self.never,
+        )
+
     def with_orgs(self, orgs: Mapping[str, CompiledOrg]) -> World:
         """This world under amended rules (a what-if on the rules themselves); a new world."""
         return World(
