@@ -139,6 +139,8 @@ class Watcher:
         pairs = list(subscriptions) if subscriptions is not None else self._every_pair(snap)
         self.subscriptions: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(pairs))
         self._rules: dict[str, list[_Rule]] = {}
+        self._partners: dict[str, int] = {}
+        self._needs: dict[str, bool] = {}
         for _, org in self.subscriptions:
             version = world.orgs[org].version_at(on)
             if version is not None and org not in self._rules:
@@ -232,7 +234,7 @@ class Watcher:
                 ctx = OrgContext(snap, org)
                 partners[state] = partners.get(state, 0) | ctx.group(rule.group)
                 if rule.group.kind == "list":
-                    lists.add(rule.group.states)
+                    lists.add(tuple(rule.group.states))
                 else:
                     member_orgs.add(org if rule.group.kind == "members" else rule.group.org or "")
                 needs["rel"] = True
@@ -244,6 +246,7 @@ class Watcher:
         for states in lists:
             for code in states:
                 wanted.add(("listed", ",".join(states), code))
+        self._partners, self._needs = partners, needs
         subscribed = {state for state, _ in self.subscriptions}
         for state in subscribed:
             i = index[state]
@@ -260,6 +263,32 @@ class Watcher:
                 if status is not None:
                     wanted.add(("status", org, state, status))
         return wanted
+
+    def _pair_delta(self, snap: Snapshot, event: Any) -> tuple[list[Fact], list[Fact]]:
+        """Facts to retract and assert after an event between two states (relations, recognition, war)."""
+        verb = event.verb
+        if verb not in ("establish", "sever", "recognize", "withdraw_recognition", "conflict", "end_conflict"):
+            return [], []
+        a, b = (
+            (getattr(event, verb), event.by) if verb in ("recognize", "withdraw_recognition") else getattr(event, verb)
+        )
+        index = self._world.index
+        gone: list[Fact] = []
+        new: list[Fact] = []
+        for x, other in ((a, b), (b, a)):
+            if not self._partners.get(x, 0) >> index[other] & 1:
+                continue
+            i, j = index[x], index[other]
+            for fact, present in (
+                (("rel", x, other), self._needs["rel"] and bool(snap.rel[i] >> j & 1)),
+                (("rec", other, x), self._needs["rec"] and bool(snap.rec_explicit[j] >> i & 1)),
+                (("war", x, other), self._needs["war"] and bool(snap.conflict[i] >> j & 1)),
+            ):
+                if present and fact not in self._held:
+                    new.append(fact)
+                elif not present and fact in self._held:
+                    gone.append(fact)
+        return gone, new
 
     @staticmethod
     def _as_dict(fact: Fact) -> dict[str, Any]:
@@ -376,9 +405,13 @@ class Watcher:
                 world = world.flattened()
             snap = world.as_of(self.on)
             self._world = world
-            wanted = self._wanted(snap)
-            gone = [f for f in self._held if f not in wanted]
-            new = [f for f in wanted if f not in self._held]
+            if event.verb in ("admit", "leave"):
+                # Memberships decide which pairs are watched at all: recompute every wanted fact.
+                wanted = self._wanted(snap)
+                gone = [f for f in self._held if f not in wanted]
+                new = [f for f in wanted if f not in self._held]
+            else:
+                gone, new = self._pair_delta(snap, event)
             touched_states = {f[2] if f[0] in ("rec", "status") else f[1] for f in (*gone, *new) if f[0] != "member"}
             touched_orgs = {f[1] for f in (*gone, *new) if f[0] == "member"}
             parties = _parties(event)
