@@ -7,20 +7,23 @@ are exactly the verdicts that moved.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import models as m
+from engine.cli import main
 from engine.errors import AccedeError
 from engine.evaluate import verdict_on
 from engine.loader import parse_event
-from engine.watcher import Watcher
+from engine.watcher import Watcher, WatcherError
 from engine.workspace import ROOT, Workspace
 from engine.world import OrgContext, World
 from engine.yamlio import Document
@@ -184,3 +187,26 @@ def test_many_events_keep_the_layers_flat(workspace: Workspace) -> None:
         watcher.apply(m.Support.model_validate({"support": "ARM", "by": "KAZ", "in": "SCO"}) if verb == "support"
                       else m.Oppose.model_validate({"oppose": "ARM", "by": "KAZ", "in": "SCO"}))  # fmt: skip
     assert watcher.verdicts()[("ARM", "SCO")] == "undetermined"  # the last stance is support
+
+
+def test_a_durable_rules_failure_skips_the_line_and_restarts_clean(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = {"n": 0}
+    real = Watcher.apply
+
+    def flaky(self: Watcher, event: Any, where: Any = None) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise WatcherError("simulated")
+        return real(self, event, where)
+
+    monkeypatch.setattr(Watcher, "apply", flaky)
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"sever": ["ARM", "KAZ"]}\n{"sever": ["ARM", "KAZ"]}\n'))
+    assert main(["watch", "--as-of", "2025-09-01", "--subscribe", "ARM:SCO"]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert out[0]["error"]["code"] == "watch.failed"
+    assert out[1] == {
+        "line": 2, "state": "ARM", "org": "SCO", "before": "undetermined", "after": "blocked",
+        "flipped": ["sco.relations"], "event": {"sever": ["ARM", "KAZ"], "on": "2025-09-01"},
+    }  # fmt: skip
