@@ -172,8 +172,12 @@ def join(
     *,
     assume: Assume = "unknown",
     forbid: Sequence[Change] = (),
+    remedies: bool = True,
 ) -> JoinVerdict:
-    """One applicant, one organisation, one date: the verdict with evidence and remedies."""
+    """One applicant, one organisation, one date: the verdict with evidence and remedies.
+
+    ``remedies=False`` skips the remedy search for callers that need only the verdict and why.
+    """
     snap = world.as_of(on)
     i = world.index[state]
     compiled = world.orgs[org]
@@ -191,14 +195,14 @@ def join(
     stages = tuple(_tally(ctx, stage, i, assume) for stage in version.decision)
     decision = Decision(_combine(s.outcome for s in stages), stages)
     verdict = _verdict((r.outcome for r in results), decision.outcome)
-    remedies: tuple[Remedy, ...] = ()
+    found: tuple[Remedy, ...] = ()
     irremediable: tuple[str, ...] = ()
     failing = [c for c, r in zip(version.conditions, results, strict=True) if r.outcome == "fails"]
-    if failing:
-        remedies, irremediable = _remedies(ctx, i, failing, on)
+    if failing and remedies:
+        found, irremediable = _remedies(ctx, i, failing, on)
     status, _ = ctx.status_of(i, org)
     return JoinVerdict(
-        state, org, on, verdict, tuple(results), decision, remedies, irremediable, version.valid_from, status
+        state, org, on, verdict, tuple(results), decision, found, irremediable, version.valid_from, status
     )
 
 
