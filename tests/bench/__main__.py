@@ -17,7 +17,7 @@ from typing import Any
 from engine.evaluate import join, matrix
 from engine.loader import load_world_folder
 from engine.workspace import BUNDLED_WORLD, Workspace
-from tests.bench import http, watch
+from tests.bench import http, questions, watch
 from tests.bench.synthetic import Synthetic, synthetic_world
 
 ON = date(2020, 1, 1)
@@ -148,6 +148,7 @@ def main() -> int:
         "baselines: matrix and join rows = bare set containment of the same conditions on precomputed sets "
         "(no evidence); bundled world row = reading its YAML files only"
     )
+    questions.main()
     watch.main()
     return http.main()
 
