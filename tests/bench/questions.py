@@ -58,7 +58,7 @@ def main() -> int:
     partners = [world.codes[i] for i in bits(snap.status["SCO"].get("partner", 0))]
     twelve = tuple(partners[:12])
     seven = tuple(partners[:7])
-    rows = []
+    rows: list[tuple[str, float, float | None, str]] = []
     ours = _median(lambda: admission_orders(world, "SCO", twelve, ON, "unknown"), 5)
     rows.append(("order, 12 SCO partners (subsets, memoised)", ours, None, "< 1 s"))
     ours7 = _median(lambda: admission_orders(world, "SCO", seven, ON, "unknown"), 5)
