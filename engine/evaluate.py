@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from engine import checks
 from engine import models as m
@@ -206,6 +206,12 @@ def join(
     )
 
 
+def _lifts(ctx: OrgContext, i: int, option: frozenset[Change], conditions: Sequence[Any]) -> bool:
+    after = OrgContext(ctx.snap.with_remedy(option), ctx.org)
+    bit = 1 << i
+    return all(c.check.masks(after)[0] & bit for c in conditions)
+
+
 def _version(compiled: CompiledOrg, on: date) -> CompiledVersion:
     version = compiled.version_at(on)
     if version is None:
@@ -229,6 +235,10 @@ def _remedies(
         lifted.append(condition.id)  # type: ignore[attr-defined]
     if not lifted or not options:
         return (), tuple(stuck)
+    # Conditions can interfere (admitting a state as observer lifts one condition and breaks
+    # another that needs it a member): every candidate is checked on the date with its changes made.
+    claimed = [c for c in failing if c.id in lifted]  # type: ignore[attr-defined]
+    options = tuple(o for o in options if _lifts(ctx, i, o, claimed))
     remedies = []
     day = on.isoformat()
     for option in options[:MAX_REMEDIES]:

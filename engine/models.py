@@ -318,7 +318,11 @@ class _Event(Model):
     @property
     def when(self) -> date | None:
         """The date the event takes effect (``on``, or ``from`` for intervals)."""
-        return getattr(self, "on", None) or getattr(self, "from_", None)
+        on: date | None = getattr(self, "on", None)
+        if on is None and self.verb in ("conflict", "sanction"):
+            # Only intervals start with `from`; a `leave`'s `from` is the organisation left.
+            on = getattr(self, "from_", None)
+        return on
 
     def syntax(self) -> dict[str, Any]:
         """The event as written in a file, dates as ISO strings, provenance left out."""

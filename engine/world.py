@@ -115,6 +115,49 @@ class Snapshot:
         rec[by] |= 1 << of
         return self._variant(rec=rec)
 
+    def with_remedy(self, changes: Iterable[tuple[str, ...]]) -> Snapshot:
+        """This snapshot with a remedy's changes made on its date (to verify what the remedy lifts).
+
+        Only the parts a change touches are copied: a remedy is checked on every join that has one.
+        """
+        index = self.world.index
+        parts: dict[str, Any] = {}
+
+        def rows(name: str) -> list[int]:
+            if name not in parts:
+                parts[name] = list(getattr(self, name))
+            found: list[int] = parts[name]
+            return found
+
+        for change in changes:
+            verb = change[0]
+            if verb == "establish":
+                i, j = index[change[1]], index[change[2]]
+                rel, rec = rows("rel"), rows("rec")
+                _set_pair(rel, i, j, True)
+                rec[i] |= rel[i]
+                rec[j] |= rel[j]
+            elif verb == "recognize":  # ("recognize", recognised, recogniser)
+                rows("rec")[index[change[2]]] |= 1 << index[change[1]]
+            elif verb in ("admit", "leave"):
+                bit = 1 << index[change[1]]
+                status = parts.setdefault("status", dict(self.status))
+                table = {name: mask & ~bit for name, mask in status.get(change[2], {}).items()}
+                if verb == "admit":
+                    table[change[3]] = table.get(change[3], 0) | bit
+                status[change[2]] = table
+            elif verb == "end_conflict":
+                _set_pair(rows("conflict"), index[change[1]], index[change[2]], False)
+            elif verb == "lift_sanctions":
+                parts["sanctioned"] = parts.get("sanctioned", self.sanctioned) & ~(1 << index[change[1]])
+            elif verb == "assess":
+                bit = 1 << index[change[2]]
+                assess = parts.setdefault("assess", dict(self.assess))
+                true, false = assess.get(change[1], (0, 0))
+                true, false = true & ~bit, false & ~bit
+                assess[change[1]] = (true | bit, false) if change[3] == "true" else (true, false | bit)
+        return self._variant(**parts)
+
     def _variant(self, **parts: Any) -> Snapshot:
         """A hypothetical copy sharing every fact but ``parts``, with a cache of its own."""
         return replace(self, cache={}, **parts)
