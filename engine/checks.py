@@ -225,8 +225,12 @@ class RelationsWith(CompiledCheck):
             fact = "no diplomatic relations"
             if since is None:
                 never = ctx.never_established(i, other)
+                later = ctx.relations_first(i, other)
                 if never is not None:
                     event, fact = never, "no diplomatic relations (never established)"
+                elif later is not None and later.value is True and later.on > ctx.snap.on:
+                    # The record starts with their establishment: cite it, so the gap has a source.
+                    event, fact = later.event, f"no diplomatic relations (established only on {later.on.isoformat()})"
             out.append(
                 Evidence(
                     "relations",

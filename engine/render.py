@@ -63,6 +63,7 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
             if e.since is not None:
                 text += f" (severed on {e.since.isoformat()})"
             elif "never established" in e.fact:
+                # A later establishment stays in the evidence, not in the memo: it is hindsight.
                 text += " (never established)"
             parties.append(text)
         return "it has no diplomatic relations with " + _names(parties)

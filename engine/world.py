@@ -220,6 +220,13 @@ class OrgContext:
         timeline = self.world.timelines.get(("rel", a, b))
         return timeline.step_at(self.snap.on) if timeline else None
 
+    def relations_first(self, i: int, j: int) -> Step | None:
+        """The first recorded relations event of a pair, if any."""
+        codes = self.world.codes
+        a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])
+        timeline = self.world.timelines.get(("rel", a, b))
+        return timeline.steps[0] if timeline is not None and timeline.steps else None
+
     def never_established(self, i: int, j: int) -> m.NeverEstablished | None:
         codes = self.world.codes
         a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])
