@@ -258,6 +258,9 @@ def test_a_remedy_pasted_back_as_a_change_is_accepted(workspace: Workspace) -> N
 
 def test_an_undated_leave_is_dated_by_the_scenario(workspace: Workspace) -> None:
     """`leave`'s `from` names the organisation, not a date (found by the oracle law)."""
-    text = "scenario: s\nas_of: 2025-09-01\nchanges:\n  - {leave: PAK, from: SCO}\nquestions:\n  - id: q\n    join: {state: ARM, org: SCO}\n"
+    text = (
+        "scenario: s\nas_of: 2025-09-01\nchanges:\n  - {leave: PAK, from: SCO}\n"
+        "questions:\n  - id: q\n    join: {state: ARM, org: SCO}\n"
+    )
     verdict = workspace.run_text(text).verdicts["q"]
     assert "PAK" not in verdict.decision.stages[0].unknown
