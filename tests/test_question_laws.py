@@ -1,0 +1,323 @@
+"""Laws of the SPEC's derived question kinds: ``order``, ``impact``, ``leverage``, ``earliest``.
+
+Each derived question is restated in terms of the plainest question the engine answers, the
+single ``join`` verdict (or a ``matrix`` of them), asked of a world with the relevant changes
+written as ordinary scenario changes, and the two readings must agree:
+
+- ``order``: every reported order replays admission by admission; on small worlds the reported
+  orders are exactly the brute-force maximal orders over all permutations, and the conflicts are
+  exactly the pairs where admitting one applicant blocks another that was open;
+- ``impact``: the changed verdicts are exactly the difference of a matrix before and after;
+- ``leverage``: the ranking is exactly what adding each missing relation (or recognition) one at
+  a time unlocks in the matrix, most unlocks first;
+- ``earliest``: the date is the first day of a day-by-day scan whose verdict is not blocked.
+
+Worlds come from ``tests.question_worlds``; everything is driven through scenario documents.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import combinations, permutations
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import assume as only_if
+from hypothesis import strategies as st
+
+from engine.order import MAX_ORDERS
+from engine.workspace import Workspace
+from engine.yamlio import Document
+from tests.question_worlds import Gen, gen_changes, gen_worlds, iso, scenario
+
+WORKSPACE = Workspace()
+ASSUME = st.sampled_from(("unknown", "support", "oppose"))
+
+
+def quick(examples: int) -> settings:
+    """Few examples by default (the whole file runs in well under a minute); a deeper profile
+    (``HYPOTHESIS_PROFILE=heavy``) raises every law to at least its own count."""
+    deeper = settings.default.max_examples if settings.default.max_examples > 100 else 0
+    return settings(
+        max_examples=max(examples, deeper),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+def run(data: dict[str, Any]) -> dict[str, Any]:
+    """The result objects of a scenario's questions, by id."""
+    return WORKSPACE.run_document(Document("gen.yaml", data)).verdicts
+
+
+def question_dates(gen: Gen) -> st.SearchStrategy[date]:
+    """A question date on or after the first rules of every organisation: an event date, or between."""
+    start = max(gen.first_rules(o) for o in gen.org_codes)
+    near = sorted({d for d in gen.dates() if d >= start} | {start, date(2005, 6, 1)})
+    near += [d + timedelta(days=1) for d in near]
+    return st.sampled_from(sorted(set(near)))
+
+
+def matrix_rows(gen: Gen, on: date, assume: str, orgs: list[str] | None, changes: list[dict[str, Any]] = ()) -> dict:
+    spec: dict[str, Any] = {} if orgs is None else {"orgs": orgs}
+    result = run(scenario(gen, on, [{"id": "m", "matrix": spec}], assume=assume, changes=list(changes)))["m"]
+    rows = {}
+    for row in result.rows:
+        key = (row.state, row.org)
+        assert key not in rows, f"matrix row {key} twice"
+        rows[key] = row
+    return rows
+
+
+# --- order ------------------------------------------------------------------------------------
+
+
+class Admissions:
+    """Join verdicts of the remaining applicants once some have been admitted (as member, on the
+    question's date, in the order given), each admission sequence asked once."""
+
+    def __init__(self, gen: Gen, org: str, applicants: tuple[str, ...], on: date, assume: str) -> None:
+        self.gen, self.org, self.applicants, self.on, self.assume = gen, org, applicants, on, assume
+        self._seen: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def after(self, admitted: tuple[str, ...]) -> dict[str, Any]:
+        """Applicant -> join verdict, for every applicant not in ``admitted``."""
+        found = self._seen.get(admitted)
+        if found is None:
+            rest = [a for a in self.applicants if a not in admitted]
+            changes = [{"admit": s, "to": self.org, "as": "member", "on": iso(self.on)} for s in admitted]
+            questions = [{"id": a, "join": {"state": a, "org": self.org}} for a in rest]
+            found = run(scenario(self.gen, self.on, questions, assume=self.assume, changes=changes)) if rest else {}
+            self._seen[admitted] = found
+        return found
+
+    def open(self, admitted: tuple[str, ...]) -> set[str]:
+        return {a for a, v in self.after(admitted).items() if v.verdict != "blocked"}
+
+    def canonical(self, admitted: set[str] | frozenset[str]) -> tuple[str, ...]:
+        return tuple(a for a in self.applicants if a in admitted)
+
+
+@st.composite
+def order_cases(draw: st.DrawFn) -> tuple[Gen, str, tuple[str, ...], date, str]:
+    gen = draw(gen_worlds(states=(4, 6)))
+    on = draw(question_dates(gen))
+    org = draw(st.sampled_from(gen.org_codes))
+    outside = [s for s in gen.codes if s not in gen.members(org, on)]
+    only_if(len(outside) >= 2)
+    applicants = draw(st.permutations(outside))[: draw(st.sampled_from((2, 3, 4, 5)))]
+    return gen, org, tuple(applicants), on, draw(ASSUME)
+
+
+def brute_force_orders(adm: Admissions) -> set[tuple[str, ...]]:
+    """Every permutation, cut at its first blocked applicant; kept when nobody left is open."""
+    found = set()
+    for perm in permutations(adm.applicants):
+        prefix: tuple[str, ...] = ()
+        for a in perm:
+            if a not in adm.open(adm.canonical(set(prefix))):
+                break
+            prefix += (a,)
+        if not adm.open(adm.canonical(set(prefix))):
+            found.add(prefix)
+    return found
+
+
+@quick(60)
+@given(order_cases())
+def test_order_replays_and_matches_brute_force(case: tuple[Gen, str, tuple[str, ...], date, str]) -> None:
+    gen, org, applicants, on, assume = case
+    question = {"id": "o", "order": {"org": org, "applicants": list(applicants)}}
+    result = run(scenario(gen, on, [question], assume=assume))["o"]
+    adm = Admissions(gen, org, applicants, on, assume)
+
+    # Every reported order replays: each applicant, at its turn, is not blocked; then nobody is open.
+    for order in result.feasible:
+        assert len(set(order)) == len(order) and set(order) <= set(applicants), order
+        for k, a in enumerate(order):
+            verdict = adm.after(order[:k])[a]
+            assert verdict.verdict != "blocked", (
+                f"order {order}: {a} is blocked after {order[:k]} (failing {verdict.failing})"
+            )
+        left = {a: v.verdict for a, v in adm.after(tuple(order)).items()}
+        assert all(v == "blocked" for v in left.values()), f"order {order} is not maximal: {left}"
+
+    # The orders are exactly the brute-force maximal orders, counted and measured.
+    expected = brute_force_orders(adm)
+    reported = [tuple(o) for o in result.feasible]
+    assert len(set(reported)) == len(reported), "an order is reported twice"
+    assert result.orders == len(expected)
+    assert len(reported) == min(result.orders, MAX_ORDERS), "orders left out of a listing that is not full"
+    if result.orders <= MAX_ORDERS:
+        assert set(reported) == expected
+    else:  # a truncated listing: what is listed is still feasible
+        assert set(reported) <= expected
+    assert result.largest == max(len(o) for o in expected)
+    body = result.to_json()
+    assert body["largest"] == result.largest and len(body["feasible"]) == len(reported)
+
+    # Conflicts: exactly the pairs where `then` is open alone and blocked once `first` is in.
+    alone = adm.open(())
+    expected_conflicts = {}
+    for first in applicants:
+        for then in applicants:
+            if first != then and then in alone:
+                verdict = adm.after((first,))[then]
+                if verdict.verdict == "blocked":
+                    expected_conflicts[(first, then)] = verdict.failing
+    reported_conflicts = {(a, b): why for a, b, why in result.conflicts}
+    assert len(reported_conflicts) == len(result.conflicts), "a conflict is reported twice"
+    assert set(reported_conflicts) == set(expected_conflicts)
+    for key, why in reported_conflicts.items():
+        assert why, f"conflict {key} gives no reason"
+        if expected_conflicts[key]:
+            assert set(why) == set(expected_conflicts[key]), (key, why, expected_conflicts[key])
+
+
+# --- impact -----------------------------------------------------------------------------------
+
+
+@st.composite
+def impact_cases(draw: st.DrawFn) -> tuple[Gen, date, list[dict[str, Any]], list[str] | None, str]:
+    gen = draw(gen_worlds(states=(2, 5)))
+    on = draw(question_dates(gen))
+    when = on if draw(st.integers(0, 2)) else draw(question_dates(gen))
+    changes = draw(gen_changes(gen, when, max_size=3, dated=when != on))
+    orgs = draw(st.none() | st.lists(st.sampled_from(gen.org_codes), min_size=1, unique=True))
+    return gen, on, changes, orgs, draw(ASSUME)
+
+
+def _row(row: Any) -> tuple[str, tuple[str, ...]]:
+    return row.verdict, tuple(sorted(row.failing))
+
+
+@quick(200)
+@given(impact_cases())
+def test_impact_is_the_difference_of_two_matrices(case: tuple[Gen, date, list[dict[str, Any]], Any, str]) -> None:
+    gen, on, changes, orgs, assume = case
+    spec: dict[str, Any] = {"changes": changes, **({"orgs": orgs} if orgs is not None else {})}
+    result = run(scenario(gen, on, [{"id": "i", "impact": spec}], assume=assume))["i"]
+    before = matrix_rows(gen, on, assume, orgs)
+    after = matrix_rows(gen, on, assume, orgs, changes)
+    expected = {
+        key: (_row(before[key]), _row(after[key]))
+        for key in before.keys() & after.keys()
+        if _row(before[key]) != _row(after[key])
+    }
+    reported = {}
+    for b, a in result.changed:
+        assert (b.state, b.org) == (a.state, a.org), (b, a)
+        assert (b.state, b.org) not in reported, f"{(b.state, b.org)} reported twice"
+        reported[(b.state, b.org)] = (_row(b), _row(a))
+    assert reported == expected, f"changes {changes}: engine {reported}, matrices {expected}"
+    for entry in result.to_json()["changed"]:
+        key = (entry["state"], entry["org"])
+        assert (entry["before"], entry["after"]) == (expected[key][0][0], expected[key][1][0])
+
+
+# --- leverage ---------------------------------------------------------------------------------
+
+
+@st.composite
+def leverage_cases(draw: st.DrawFn) -> tuple[Gen, date, tuple[str, ...], list[str] | None, str]:
+    gen = draw(gen_worlds(states=(2, 4)))
+    on = draw(question_dates(gen))
+    kinds = draw(st.sampled_from((("establish",), ("recognize",), ("establish", "recognize"))))
+    orgs = draw(st.none() | st.lists(st.sampled_from(gen.org_codes), min_size=1, max_size=1))
+    return gen, on, kinds, orgs, draw(ASSUME)
+
+
+def change_key(change: dict[str, Any]) -> tuple[str, ...]:
+    if "establish" in change:
+        return ("establish", *sorted(change["establish"]))
+    return ("recognize", change["recognize"], change["by"])
+
+
+def brute_force_leverage(gen: Gen, on: date, kinds: tuple[str, ...], orgs: list[str] | None, assume: str) -> dict:
+    """Each missing relation (and recognition) added alone: the matrix rows it takes out of `blocked`."""
+    before = matrix_rows(gen, on, assume, orgs)
+    blocked = {key for key, row in before.items() if row.verdict == "blocked"}
+    candidates = []
+    if "establish" in kinds:
+        candidates += [{"establish": [a, b]} for a, b in combinations(gen.codes, 2) if not gen.relations(a, b, on)]
+    if "recognize" in kinds:
+        candidates += [
+            {"recognize": of, "by": by}
+            for by in gen.codes
+            for of in gen.codes
+            if by != of and not gen.recognizes(by, of, on)
+        ]
+    found = {}
+    for change in candidates:
+        if not blocked:
+            break
+        after = matrix_rows(gen, on, assume, orgs, [{**change, "on": iso(on)}])
+        unlocks = frozenset(key for key in blocked if after[key].verdict != "blocked")
+        if unlocks:
+            found[change_key(change)] = unlocks
+    return found
+
+
+@quick(40)
+@given(leverage_cases())
+def test_leverage_matches_brute_force(case: tuple[Gen, date, tuple[str, ...], list[str] | None, str]) -> None:
+    gen, on, kinds, orgs, assume = case
+    spec: dict[str, Any] = {"kinds": list(kinds), "limit": 500, **({"orgs": orgs} if orgs is not None else {})}
+    result = run(scenario(gen, on, [{"id": "l", "leverage": spec}], assume=assume))["l"]
+    reported = {}
+    for change, unlocks in result.ranking:
+        key = change_key(change)
+        assert key not in reported, f"{change} ranked twice"
+        assert len(set(unlocks)) == len(unlocks), f"{change} lists an unlock twice"
+        reported[key] = frozenset(unlocks)
+    expected = brute_force_leverage(gen, on, kinds, orgs, assume)
+    assert reported == expected, f"engine {reported}, brute force {expected}"
+    counts = [len(unlocks) for _, unlocks in result.ranking]
+    assert counts == sorted(counts, reverse=True), f"ranking not by unlocks: {counts}"
+
+
+# --- earliest ---------------------------------------------------------------------------------
+
+FIRST, LAST = date(2000, 1, 1), date(2001, 12, 31)
+
+
+@st.composite
+def earliest_cases(draw: st.DrawFn) -> tuple[Gen, str, str, date, str]:
+    gen = draw(gen_worlds(states=(2, 4), first=FIRST, last=LAST, any_day=True))
+    state = draw(st.sampled_from(gen.codes))
+    org = draw(st.sampled_from(gen.org_codes))
+    first = gen.first_rules(org)
+    start = draw(st.just(first) | st.dates(first, LAST + timedelta(days=40)) | st.sampled_from(sorted(gen.dates())))
+    start = max(start, first)
+    return gen, state, org, start, draw(ASSUME)
+
+
+def first_open_day(gen: Gen, state: str, org: str, start: date, assume: str) -> date | None:
+    """Scan day by day from ``start`` to the day after the world's last date."""
+    end = max([*gen.dates(), start]) + timedelta(days=1)
+    day = start
+    while day <= end:
+        chunk = [day + timedelta(days=k) for k in range(min(400, (end - day).days + 1))]
+        questions = [{"id": iso(d), "as_of": iso(d), "join": {"state": state, "org": org}} for d in chunk]
+        verdicts = run(scenario(gen, start, questions, assume=assume))
+        for d in chunk:
+            if verdicts[iso(d)].verdict != "blocked":
+                return d
+        day = chunk[-1] + timedelta(days=1)
+    return None
+
+
+@quick(120)
+@given(earliest_cases())
+def test_earliest_is_the_first_unblocked_day(case: tuple[Gen, str, str, date, str]) -> None:
+    gen, state, org, start, assume = case
+    question = {"id": "e", "earliest": {"state": state, "org": org, "from": iso(start)}}
+    result = run(scenario(gen, start, [question], assume=assume))["e"]
+    expected = first_open_day(gen, state, org, start, assume)
+    assert result.found == expected, f"engine says {result.found}, the day-by-day scan {expected}"
+    body = result.to_json()
+    assert body["date"] == (iso(expected) if expected else None)
+    if expected is None:
+        assert body["because"] is None, body
+    elif expected > start:
+        assert body["because"] is not None, f"{expected}: no event named as the cause"
