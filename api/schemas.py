@@ -115,11 +115,78 @@ class MatrixResult(_Shape):
     rows: list[MatrixRow]
 
 
+class OrderConflict(_Shape):
+    first: str
+    then: str
+    because: list[str]
+
+
+class OrderResult(_Shape):
+    id: str
+    kind: Literal["order"]
+    org: str
+    as_of: date
+    applicants: list[str]
+    feasible: list[list[str]]
+    orders: int
+    truncated: bool
+    largest: int
+    conflicts: list[OrderConflict]
+    expect: Expectation | None = None
+
+
+class ImpactRow(_Shape):
+    state: str
+    org: str
+    before: VerdictName
+    after: VerdictName
+    failing_before: list[str]
+    failing_after: list[str]
+
+
+class ImpactResult(_Shape):
+    id: str
+    kind: Literal["impact"]
+    as_of: date
+    changed: list[ImpactRow]
+    expect: Expectation | None = None
+
+
+class Unlock(_Shape):
+    state: str
+    org: str
+
+
+class LeverageEntry(_Shape):
+    change: dict[str, Any]
+    unlocks: list[Unlock]
+
+
+class LeverageResult(_Shape):
+    id: str
+    kind: Literal["leverage"]
+    as_of: date
+    ranking: list[LeverageEntry]
+    expect: Expectation | None = None
+
+
+class EarliestResult(_Shape):
+    id: str
+    kind: Literal["earliest"]
+    state: str
+    org: str
+    from_: date = Field(alias="from")
+    date_: date | None = Field(alias="date")
+    because: dict[str, Any] | None
+    failing_from: list[str]
+    expect: Expectation | None = None
+
+
 class ScenarioResult(_Shape):
     scenario: str
     world: str
     as_of: date
-    results: list[JoinResult | MatrixResult]
+    results: list[JoinResult | MatrixResult | OrderResult | ImpactResult | LeverageResult | EarliestResult]
 
 
 class OrganizationSummary(_Shape):
