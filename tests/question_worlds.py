@@ -20,8 +20,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 __all__ = [
-    "Gen",
     "STATES",
+    "Gen",
     "change_options",
     "gen_changes",
     "gen_worlds",

@@ -133,7 +133,8 @@ def test_order_replays_and_matches_brute_force(case: tuple[Gen, str, tuple[str, 
 
     # Every reported order replays: each applicant, at its turn, is not blocked; then nobody is open.
     for order in result.feasible:
-        assert len(set(order)) == len(order) and set(order) <= set(applicants), order
+        assert len(set(order)) == len(order), order
+        assert set(order) <= set(applicants), order
         for k, a in enumerate(order):
             verdict = adm.after(order[:k])[a]
             assert verdict.verdict != "blocked", (
@@ -154,7 +155,8 @@ def test_order_replays_and_matches_brute_force(case: tuple[Gen, str, tuple[str, 
         assert set(reported) <= expected
     assert result.largest == max(len(o) for o in expected)
     body = result.to_json()
-    assert body["largest"] == result.largest and len(body["feasible"]) == len(reported)
+    assert body["largest"] == result.largest
+    assert len(body["feasible"]) == len(reported)
 
     # Conflicts: exactly the pairs where `then` is open alone and blocked once `first` is in.
     alone = adm.open(())
