@@ -22,7 +22,16 @@ from rich.progress import Progress
 from engine import models as m
 from engine.describe import describe_org, describe_state
 from engine.errors import AccedeError, Problem, did_you_mean
-from engine.loader import Located, display, load_rule_file, load_scenario, load_world_folder, parse_event, validate
+from engine.loader import (
+    Located,
+    display,
+    load_rule_file,
+    load_scenario,
+    load_world_folder,
+    parse_day,
+    parse_event,
+    validate,
+)
 from engine.output import dumps
 from engine.render import expectation_lines, render_join, render_org, render_scenario, render_state
 from engine.rulebook import validate_orgs
@@ -37,13 +46,13 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _date(text: str) -> date:
+def _as_of(args: argparse.Namespace, problems: list[Problem]) -> date:
+    """``--as-of``, or today: the clock is read here, at the edge, never in the engine."""
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise AccedeError.one("date.invalid", f"`{text}` is not an ISO 8601 calendar date (YYYY-MM-DD)", field="--as-of")
+        return parse_day(args.as_of, "--as-of", date.today())
+    except AccedeError as exc:
+        problems.extend(exc.problems)
+        return date.today()
 
 
 def _scenario_files(paths: Sequence[str]) -> Iterator[Path]:
@@ -74,14 +83,8 @@ def _progress(out: Console) -> Iterator[Callable[[int, int], None] | None]:
 
 
 def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
-    # The clock is read here, at the edge, never in the engine.
     problems: list[Problem] = []
-    on = date.today()
-    if args.as_of:
-        try:
-            on = _date(args.as_of)
-        except AccedeError as exc:
-            problems.extend(exc.problems)
+    on = _as_of(args, problems)
     try:
         verdict = ws.check(args.state.upper(), args.org.upper(), on, args.world, args.assume)
     except AccedeError as exc:
@@ -200,12 +203,7 @@ def cmd_lint(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 def cmd_show(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     problems: list[Problem] = []
-    on = date.today()
-    if args.as_of:
-        try:
-            on = _date(args.as_of)
-        except AccedeError as exc:
-            problems.extend(exc.problems)
+    on = _as_of(args, problems)
     world = ws.world(args.world)
     code = args.code.upper()
     if code not in world.orgs and code not in world.index:
@@ -246,7 +244,7 @@ def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     """Events as JSON lines on standard input; a JSON line per verdict that changes."""
     world = ws.world(args.world)
-    on = _date(args.as_of) if args.as_of else date.today()
+    on = parse_day(args.as_of, "--as-of", date.today())
     pairs: list[tuple[str, str]] | None = None
     if args.subscribe:
         problems = []

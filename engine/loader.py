@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -305,3 +306,15 @@ def parse_event(doc: Document) -> m.Event:
         return _EVENT.validate_python(doc.data)
     except ValidationError as exc:
         raise AccedeError(translate(doc, exc)) from None
+
+
+def parse_day(text: str | None, field: str, today: date) -> date:
+    """A date given outside a file (a command-line option, a query string); ``today`` when absent."""
+    if text is None or text == "":
+        return today
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise AccedeError.one("date.invalid", f"`{text[:40]}` is not an ISO 8601 calendar date (YYYY-MM-DD)", field=field)
