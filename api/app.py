@@ -25,7 +25,7 @@ from api.requests import MAX_BODY
 from api.routers import check, resources, scenarios
 from api.schemas import COMPONENTS
 from engine import models as m
-from engine.errors import AccedeError, Problem
+from engine.common.errors import AccedeError, Problem
 from engine.workspace import Workspace
 
 __all__ = ["create_app"]

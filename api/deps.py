@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import Request
 
-from engine.loader import parse_day
+from engine.common.dates import parse_day, today
 from engine.workspace import Workspace
 
 __all__ = ["parse_as_of", "workspace"]
@@ -19,4 +17,4 @@ def workspace(request: Request) -> Workspace:
 
 def parse_as_of(text: str | None) -> date:
     """``as_of`` from a query string; today (UTC) when absent: the clock is read at the edge."""
-    return parse_day(text, "as_of", date.today())
+    return parse_day(text, "as_of", today())

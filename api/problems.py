@@ -11,8 +11,8 @@ from typing import Any
 
 from fastapi.responses import Response
 
-from engine.errors import Problem
-from engine.output import dumps
+from engine.common.errors import Problem
+from engine.rendering.jsonout import dumps
 
 __all__ = ["PROBLEM_JSON", "problem_response", "status_for"]
 

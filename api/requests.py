@@ -7,58 +7,25 @@ exactly as a scenario file is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from engine.errors import AccedeError, Problem
-from engine.yamlio import MAX_DEPTH, Document
+from engine.common.errors import AccedeError, Problem
+from engine.common.limits import BODY_BYTES, CHANGES, MATRIX_QUESTIONS, QUESTIONS
+from engine.reading.json_strict import read_json
+from engine.reading.yaml12 import Document
 
-__all__ = ["MAX_BODY", "MAX_CHANGES", "MAX_MATRIX_QUESTIONS", "MAX_QUESTIONS", "read_json", "within_limits"]
+__all__ = ["MAX_BODY", "MAX_CHANGES", "MAX_MATRIX_QUESTIONS", "MAX_QUESTIONS", "read_body", "within_limits"]
 
-#: Largest request body accepted, in bytes.
-MAX_BODY = 256 * 1024
-#: Most hypothetical changes one request may add.
-MAX_CHANGES = 100
-#: Most questions one scenario request may ask.
-MAX_QUESTIONS = 50
-#: Most matrix questions one request may ask (each sweeps every state against every organisation).
-MAX_MATRIX_QUESTIONS = 5
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise AccedeError.one("yaml.duplicate-key", f"key `{key}` appears twice in one object", field=key)
-        out[key] = value
-    return out
+# The service's values from the one table of limits (engine/common/limits.py).
+MAX_BODY = BODY_BYTES.served
+MAX_CHANGES = CHANGES.served
+MAX_QUESTIONS = QUESTIONS.served
+MAX_MATRIX_QUESTIONS = MATRIX_QUESTIONS.served
 
 
-def _depth(value: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level)
-    return level
-
-
-def read_json(body: bytes, name: str) -> Document:
-    """A request body as a document the engine validates; problems located by field path."""
-    if len(body) > MAX_BODY:
-        raise AccedeError.one("file.too-large", f"the body is {len(body)} bytes; the limit is {MAX_BODY}")
-    try:
-        data = json.loads(body, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as exc:
-        raise AccedeError.one("json.syntax", f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
-    except (RecursionError, UnicodeDecodeError, ValueError) as exc:
-        raise AccedeError.one("json.syntax", f"not valid JSON: {type(exc).__name__.lower()}") from None
-    if _depth(data) > MAX_DEPTH:
-        raise AccedeError.one("yaml.too-complex", f"the body nests deeper than {MAX_DEPTH} levels")
-    if not isinstance(data, dict):
-        raise AccedeError.one("schema.not-mapping", "the body must be a JSON object")
-    return Document(name, data)
+def read_body(body: bytes, name: str) -> Document:
+    """A request body as a document the engine validates (strict JSON, within the body limit)."""
+    return read_json(body, name, limit=MAX_BODY)
 
 
 def within_limits(data: dict[str, Any]) -> None:

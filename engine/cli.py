@@ -7,63 +7,61 @@ located message per problem on standard error, never a traceback).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
 
 from engine import models as m
-from engine.describe import describe_org, describe_state
-from engine.errors import AccedeError, Problem, did_you_mean
-from engine.loader import (
+from engine.common.dates import parse_day, today
+from engine.common.errors import AccedeError, Problem, did_you_mean
+from engine.compiler.world import compile_world
+from engine.evaluation.describe import describe_org, describe_state
+from engine.reading.json_strict import read_json
+from engine.reading.loader import (
     Located,
     display,
+    lint_targets,
     load_rule_file,
     load_scenario,
     load_world_folder,
-    parse_day,
     parse_event,
+    scenario_files,
     validate,
 )
-from engine.output import dumps
-from engine.render import expectation_lines, render_join, render_org, render_scenario, render_state
-from engine.rulebook import validate_orgs
+from engine.reading.yaml12 import read_yaml
+from engine.rendering.jsonout import dumps
+from engine.rendering.text import expectation_lines, render_join, render_org, render_scenario, render_state
 from engine.scenario import prepare
-from engine.watcher import Watcher, WatcherError
+from engine.validation import check_org, check_state, validate_rules
 from engine.workspace import Workspace
-from engine.world import compile_world
-from engine.yamlio import Document, read_yaml
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
+#: A line longer than this on ``accede watch``'s input is refused unread.
+WATCH_LINE_BYTES = 64 * 1024
+
+
 def _as_of(args: argparse.Namespace, problems: list[Problem]) -> date:
-    """``--as-of``, or today: the clock is read here, at the edge, never in the engine."""
+    """``--as-of``, or today; a bad date is collected with the other problems."""
     try:
-        return parse_day(args.as_of, "--as-of", date.today())
+        return parse_day(args.as_of, "--as-of", today())
     except AccedeError as exc:
         problems.extend(exc.problems)
-        return date.today()
+        return today()
 
 
-def _scenario_files(paths: Sequence[str]) -> Iterator[Path]:
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.yaml") if p.is_file())
-        elif path.is_file():
-            yield path
-        else:
-            raise AccedeError.one("file.not-found", f"no file or folder `{name}`", file=name)
+def _option(name: str) -> Callable[[str, str], Problem]:
+    """Locate a problem at a command-line argument."""
+    return lambda code, message: Problem(code, message, field=name)
 
 
 @contextmanager
@@ -99,7 +97,7 @@ def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
-    files = list(_scenario_files(args.paths))
+    files = list(scenario_files(args.paths))
     results = []
     problems: list[Problem] = []
     with _progress(out) as progress:
@@ -124,7 +122,7 @@ def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 def cmd_test(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     passed = failed = 0
     problems: list[Problem] = []
-    for path in _scenario_files(args.paths):
+    for path in scenario_files(args.paths):
         try:
             result = ws.run_file(path)
         except AccedeError as exc:
@@ -161,15 +159,16 @@ def _lint_scenario(ws: Workspace, path: Path) -> None:
 def _lint_rule_file(path: Path, ws: Workspace) -> None:
     """A lone rule file is checked against the bundled world's states and organisations."""
     doc, org = load_rule_file(path)
+    states: dict[str, int]
     try:
         world = ws.default
         models = {c: o.model for c, o in world.orgs.items()}
-        states: Any = world.index
+        states = world.index
     except AccedeError:
         models, states = {}, {}
     models[org.code] = org
     reporters = {c: (lambda code, msg, p=(), rule_id=None: doc.problem(code, msg, p, rule_id)) for c in models}
-    found = [p for p in validate_orgs(models, reporters, states) if p.file == doc.file]
+    found = [p for p in validate_rules(models, reporters, states) if p.file == doc.file]
     if found:
         raise AccedeError(found)
 
@@ -178,15 +177,8 @@ def cmd_lint(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     problems: list[Problem] = []
     checked = 0
     for name in args.paths:
-        path = Path(name)
-        targets: list[Path]
-        if path.is_dir() and (path / "world.yaml").is_file():
-            targets = [path / "world.yaml"]
-        elif path.is_dir():
-            targets = sorted(p for p in path.rglob("*.yaml") if p.is_file())
-        elif path.is_file():
-            targets = [path]
-        else:
+        targets = lint_targets(name)
+        if targets is None:
             problems.append(Problem("file.not-found", f"no file or folder `{name}`", file=name))
             continue
         for target in targets:
@@ -208,11 +200,8 @@ def cmd_show(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     code = args.code.upper()
     if code not in world.orgs and code not in world.index:
         known = [*world.orgs, *world.index]
-        problems.append(
-            Problem(
-                "world.unknown-state", f"`{code}` is neither a state nor an organisation{did_you_mean(code, known)}"
-            )
-        )
+        message = f"unknown state or organisation `{code[:40]}`{did_you_mean(code, known)}"
+        problems.append(Problem("world.unknown-state", message, field="STATE|ORG"))
     if problems:
         raise AccedeError(problems)
     info = describe_org(world, code, on) if code in world.orgs else describe_state(world, code, on)
@@ -243,41 +232,38 @@ def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     """Events as JSON lines on standard input; a JSON line per verdict that changes."""
+    try:
+        from engine.watcher import Watcher, WatcherError  # noqa: PLC0415  (durable_rules is the `watch` extra)
+    except ImportError:
+        message = "the live watcher needs durable_rules: install it with `pip install 'accede[watch]'`"
+        raise AccedeError.one("watch.failed", message) from None
+
     world = ws.world(args.world)
-    on = parse_day(args.as_of, "--as-of", date.today())
+    problems: list[Problem] = []
+    on = _as_of(args, problems)
     pairs: list[tuple[str, str]] | None = None
     if args.subscribe:
-        problems = []
         pairs = []
         for k, item in enumerate(args.subscribe):
             state, _, org = item.upper().partition(":")
-            where = f"--subscribe[{k}]"
-            if state not in world.index:
-                message = f"unknown state `{state}`{did_you_mean(state, world.index)}"
-                problems.append(Problem("world.unknown-state", message, field=where))
-            elif org not in world.orgs or world.orgs[org].version_at(on) is None:
-                message = (
-                    f"`{org}` is not an organisation with rules on {on.isoformat()}{did_you_mean(org, world.orgs)}"
-                )
-                problems.append(Problem("world.unknown-org", message, field=where))
+            report = _option(f"--subscribe[{k}]")
+            if not check_state(state, world.index, report, problems) or not check_org(org, world.orgs, report, problems):
+                continue
+            if world.orgs[org].version_at(on) is None:
+                problems.append(report("scenario.no-rules", f"the {org} has no rules in force on {on.isoformat()}"))
             else:
                 pairs.append((state, org))
-        if problems:
-            raise AccedeError(problems)
+    if problems:
+        raise AccedeError(problems)
     watcher = Watcher(world, on, pairs, args.assume)
     for number, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
         name = f"<stdin>:{number}"
         try:
-            try:
-                data = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                raise AccedeError.one("json.syntax", f"not a JSON line ({type(exc).__name__})", file=name) from None
-            if not isinstance(data, dict):
-                raise AccedeError.one("schema.not-mapping", "an event must be a JSON object", file=name)
-            event = parse_event(Document(name, data))
-            changes = watcher.apply(event, Located(Document(name, data), ()))
+            doc = read_json(line, name, limit=WATCH_LINE_BYTES, what="line")
+            event = parse_event(doc)
+            changes = watcher.apply(event, Located(doc, ()))
         except AccedeError as exc:
             for problem in exc.problems:
                 print(dumps({"line": number, "error": problem.as_dict()}), flush=True)

@@ -35,16 +35,18 @@ from typing import Any
 
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
-from engine import checks as ck
 from engine import models as m
-from engine.checks import bits
-from engine.evaluate import Assume, decide
-from engine.impact import referenced_orgs
-from engine.loader import Located
-from engine.rulebook import CompiledVersion
-from engine.verdict import VerdictName
-from engine.world import OrgContext, Snapshot, World
-from engine.yamlio import Document
+from engine.compiler import checks as ck
+from engine.compiler.bitsets import bits
+from engine.compiler.context import OrgContext
+from engine.compiler.facts import Snapshot
+from engine.compiler.rulebook import CompiledVersion
+from engine.compiler.world import World
+from engine.evaluation.join import combine
+from engine.evaluation.tally import Assume, decide
+from engine.evaluation.verdict import VerdictName
+from engine.reading.loader import Located
+from engine.reading.yaml12 import Document
 
 __all__ = ["Change", "Watcher", "WatcherError"]
 
@@ -145,7 +147,6 @@ class Watcher:
             version = world.orgs[org].version_at(on)
             if version is not None and org not in self._rules:
                 self._rules[org] = _watched(org, version)
-        self._refs = referenced_orgs(world)
         self._host.set_rulesets({self._name: self._compile()})
         # World facts first, standing queries second: none() is judged on arrival.
         for fact in sorted(self._wanted(snap), key=repr):
@@ -264,14 +265,11 @@ class Watcher:
                     wanted.add(("status", org, state, status))
         return wanted
 
-    def _pair_delta(self, snap: Snapshot, event: Any) -> tuple[list[Fact], list[Fact]]:
+    def _pair_delta(self, snap: Snapshot, event: m.Event) -> tuple[list[Fact], list[Fact]]:
         """Facts to retract and assert after an event between two states (relations, recognition, war)."""
-        verb = event.verb
-        if verb not in ("establish", "sever", "recognize", "withdraw_recognition", "conflict", "end_conflict"):
+        if event.spec.fact not in ("rel", "rec", "conflict"):
             return [], []
-        a, b = (
-            (getattr(event, verb), event.by) if verb in ("recognize", "withdraw_recognition") else getattr(event, verb)
-        )
+        (a, _), (b, _) = event.states()
         index = self._world.index
         gone: list[Fact] = []
         new: list[Fact] = []
@@ -368,14 +366,8 @@ class Watcher:
             else:
                 holds, fails = condition.check.masks(ctx)
                 outcomes[condition.id] = "holds" if holds >> i & 1 else "fails" if fails >> i & 1 else "unknown"
-        decision = decide(ctx, version, i, self.assume)
-        if "fails" in outcomes.values() or decision == "fails":
-            verdict: VerdictName = "blocked"
-        elif "unknown" in outcomes.values() or decision == "unknown":
-            verdict = "undetermined"
-        else:
-            verdict = "eligible"
-        return outcomes, verdict
+        found = set(outcomes.values())
+        return outcomes, combine("fails" in found, "unknown" in found, decide(ctx, version, i, self.assume))
 
     def _verdict(self, snap: Snapshot, qid: int) -> tuple[dict[str, str], VerdictName]:
         return self._outcomes(snap, qid)
@@ -395,7 +387,7 @@ class Watcher:
 
     # --- events -----------------------------------------------------------------------
 
-    def apply(self, event: Any, where: Located | None = None) -> list[Change]:
+    def apply(self, event: m.Event, where: Located | None = None) -> list[Change]:
         """Apply one event to the live world; the verdicts it changes. Bad events raise AccedeError."""
         with self._lock:
             located = where or Located(Document("<event>", {}), ())
@@ -405,7 +397,7 @@ class Watcher:
                 world = world.flattened()
             snap = world.as_of(self.on)
             self._world = world
-            if event.verb in ("admit", "leave"):
+            if event.spec.fact == "status":
                 # Memberships decide which pairs are watched at all: recompute every wanted fact.
                 wanted = self._wanted(snap)
                 gone = [f for f in self._held if f not in wanted]
@@ -422,7 +414,7 @@ class Watcher:
                 or state in parties
                 or org in touched_orgs
                 or self._reads(org, touched_orgs)
-                or bool(_orgs_named(event) & {org, *self._refs.get(org, ())})
+                or bool(_orgs_named(event) & {org, *self._world.rules.names.get(org, ())})
             ]
             for qid in affected:
                 self._drop(qid)
@@ -433,7 +425,7 @@ class Watcher:
             changes = []
             syntax = event.syntax()
             if event.when is None:  # undated events happen on the watch date
-                syntax["from" if event.verb in ("conflict", "sanction") else "on"] = self.on.isoformat()
+                syntax[event.date_field] = self.on.isoformat()
             for qid in affected:
                 self._ask(qid)
                 before_outcomes, before = self._verdicts[qid]
@@ -457,17 +449,12 @@ class Watcher:
         return iter(self.subscriptions)
 
 
-def _parties(event: Any) -> set[str]:
-    verb = event.verb
-    value = getattr(event, verb)
-    out = set(value) if isinstance(value, tuple) else {value}
-    for extra in ("by", "of"):
-        found = getattr(event, extra, None)
-        if isinstance(found, str):
-            out.add(found)
-    return out
+def _parties(event: m.Event) -> set[str]:
+    """The states an event names: their verdicts may all move."""
+    return {code for code, _ in event.states()}
 
 
-def _orgs_named(event: Any) -> set[str]:
+def _orgs_named(event: m.Event) -> set[str]:
     """The organisations an event changes membership or stances in: their applicants may all move."""
-    return {code for code in (getattr(event, name, None) for name in ("to", "from_", "in_")) if isinstance(code, str)}
+    org = event.org()
+    return {org} if org is not None else set()

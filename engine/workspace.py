@@ -9,22 +9,24 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 from engine import models as m
-from engine.errors import AccedeError
-from engine.evaluate import Assume
-from engine.loader import load_scenario, load_world_folder, validate
+from engine.common.errors import AccedeError
+from engine.compiler.world import World, compile_world
+from engine.evaluation.tally import Assume
+from engine.evaluation.verdict import JoinVerdict
+from engine.reading.loader import is_world_folder, load_scenario, load_world_folder, validate
+from engine.reading.yaml12 import Document, parse_yaml
 from engine.scenario import ScenarioResult, prepare, run
-from engine.verdict import JoinVerdict
-from engine.world import World, compile_world
-from engine.yamlio import Document, parse_yaml
 
-__all__ = ["BUNDLED_WORLD", "ROOT", "Workspace"]
+__all__ = ["BUNDLED", "BUNDLED_SCENARIOS", "BUNDLED_WORLD", "Workspace"]
 
-#: The repository root: the bundled world and rules are found relative to the installed package.
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_WORLD = ROOT / "fixtures" / "world"
+#: The package's own data: the world, its rules and the golden scenarios (see ``engine/bundled``).
+BUNDLED = Path(str(resources.files("engine.bundled")))
+BUNDLED_WORLD = BUNDLED / "fixtures" / "world"
+BUNDLED_SCENARIOS = BUNDLED / "fixtures" / "scenarios"
 
 
 class Workspace:
@@ -59,7 +61,7 @@ class Workspace:
         if name == "default":
             return self.default
         folder = (base_dir or Path.cwd()) / name
-        if not (folder / "world.yaml").is_file():
+        if not is_world_folder(folder):
             raise AccedeError(
                 [
                     doc.problem(
@@ -76,6 +78,7 @@ class Workspace:
         return self.folder_world(Path(name))
 
     def run_file(self, path: Path, progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
+        """Read, validate and answer one scenario file."""
         doc, scenario = load_scenario(path)
         return run(prepare(doc, scenario, self.resolve, path.parent), progress)
 
@@ -99,5 +102,6 @@ class Workspace:
             "questions": [{"id": "check", "join": {"state": state, "org": org}}],
         }
         result = self.run_document(Document("<command line>", data), Path.cwd())
-        verdict: JoinVerdict = result.verdicts["check"]
+        verdict = result.verdicts["check"]
+        assert isinstance(verdict, JoinVerdict)  # the question above is a join
         return verdict

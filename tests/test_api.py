@@ -14,9 +14,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.requests import MAX_BODY, MAX_CHANGES
 from engine.cli import main
-from engine.output import dumps
-from engine.workspace import ROOT, Workspace
-from engine.yamlio import read_yaml
+from engine.rendering.jsonout import dumps
+from engine.workspace import Workspace
+from tests.paths import ROOT
+from engine.reading.yaml12 import read_yaml
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from engine.errors import AccedeError
-from engine.output import dumps
-from engine.workspace import ROOT, Workspace
-from engine.yamlio import MAX_BYTES, parse_yaml
+from engine.common.errors import AccedeError
+from engine.rendering.jsonout import dumps
+from engine.workspace import Workspace
+from tests.paths import ROOT
+from engine.reading.yaml12 import MAX_BYTES, parse_yaml
 
 ARMENIA = "fixtures/scenarios/armenia-sco.yaml"
 

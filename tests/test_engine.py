@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from engine import models as m
-from engine.errors import AccedeError
-from engine.evaluate import _Counts, stage_outcome
+from engine.common.errors import AccedeError
+from engine.evaluation.tally import _Counts, stage_outcome
 from engine.workspace import Workspace
-from engine.yamlio import Document, parse_yaml
+from engine.reading.yaml12 import Document, parse_yaml
 
 
 def counts(voters: int, support: int = 0, oppose: int = 0, unknown: int | None = None, **veto: bool) -> _Counts:
@@ -168,7 +168,7 @@ def test_what_ifs_never_touch_the_baseline(workspace: Workspace) -> None:
     world = workspace.default
     before = world.as_of(date(2025, 8, 30))
     rows = list(before.rel)
-    timelines = dict(world.timelines)
+    timelines = dict(world.facts.timelines)
     text = (
         "scenario: what if\nas_of: 2025-08-30\nchanges:\n  - {establish: [ARM, AZE]}\n"
         "questions:\n  - join: {state: ARM, org: SCO}\n"
@@ -176,7 +176,7 @@ def test_what_ifs_never_touch_the_baseline(workspace: Workspace) -> None:
     workspace.run_text(text)
     assert world.as_of(date(2025, 8, 30)) is before
     assert before.rel == rows
-    assert world.timelines == timelines
+    assert world.facts.timelines == timelines
 
 
 def test_spec_what_if_example_holds(workspace: Workspace) -> None:

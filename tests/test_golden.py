@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.workspace import ROOT, Workspace
+from engine.workspace import Workspace
+from tests.paths import ROOT
 
 SCENARIOS = sorted((ROOT / "fixtures" / "scenarios").rglob("*.yaml"))
 

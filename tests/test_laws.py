@@ -20,11 +20,11 @@ from typing import Any
 from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
-from engine.errors import AccedeError
+from engine.common.errors import AccedeError
 from engine.scenario import ScenarioResult
-from engine.verdict import JoinVerdict, MatrixResult
+from engine.evaluation.verdict import JoinVerdict, MatrixResult
 from engine.workspace import Workspace
-from engine.yamlio import Document
+from engine.reading.yaml12 import Document
 from tests import oracle
 from tests import strategies as gen
 

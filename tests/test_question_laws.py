@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import assume as only_if
 from hypothesis import strategies as st
 
-from engine.order import MAX_ORDERS
+from engine.questions.order import MAX_ORDERS
 from engine.workspace import Workspace
-from engine.yamlio import Document
+from engine.reading.yaml12 import Document
 from tests.question_worlds import Gen, gen_changes, gen_worlds, iso, scenario
 
 WORKSPACE = Workspace()

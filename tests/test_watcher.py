@@ -20,13 +20,15 @@ from hypothesis import strategies as st
 
 from engine import models as m
 from engine.cli import main
-from engine.errors import AccedeError
-from engine.evaluate import verdict_on
-from engine.loader import parse_event
+from engine.common.errors import AccedeError
+from engine.evaluation.join import verdict_on
+from engine.reading.loader import parse_event
 from engine.watcher import Watcher, WatcherError
-from engine.workspace import ROOT, Workspace
-from engine.world import OrgContext, World
-from engine.yamlio import Document
+from engine.workspace import Workspace
+from tests.paths import ROOT
+from engine.compiler.context import OrgContext
+from engine.compiler.world import World
+from engine.reading.yaml12 import Document
 
 ON = date(2020, 1, 1)
 STATES = ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")
@@ -121,7 +123,7 @@ def evaluator_view(world: World, pair: tuple[str, str]) -> tuple[dict[str, str],
     for c in version.conditions:
         holds, fails = c.check.masks(ctx)
         outcomes[c.id] = "holds" if holds >> i & 1 else "fails" if fails >> i & 1 else "unknown"
-    return outcomes, verdict_on(snap, org, i, "unknown")
+    return outcomes, verdict_on(world.rules, snap, org, i, "unknown")
 
 
 @settings(max_examples=60, deadline=None)

@@ -8,12 +8,14 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from engine.checks import bits
-from engine.evaluate import join
-from engine.loader import load_world_folder
-from engine.workspace import BUNDLED_WORLD, ROOT, Workspace
-from engine.world import World
-from engine.yamlio import read_yaml
+from engine.compiler.bitsets import bits
+from engine.evaluation.join import join
+from engine.reading.loader import load_world_folder
+from engine.workspace import BUNDLED_WORLD, Workspace
+from tests.paths import ROOT
+from engine.compiler.context import OrgContext
+from engine.compiler.world import World
+from engine.reading.yaml12 import read_yaml
 
 #: Codes the world declares itself because ISO 3166-1 has none (SPEC: "a code the world declares").
 USER_ASSIGNED = {"XKX"}
@@ -101,7 +103,7 @@ def test_membership_counts(world: World, org: str, on: str, status: str, count: 
     ],
 )
 def test_status_histories(world: World, state: str, org: str, on: str, status: str | None) -> None:
-    held, _ = world.as_of(date.fromisoformat(on)).context(org).status_of(world.index[state], org)
+    held, _ = OrgContext(world.as_of(date.fromisoformat(on)), org).status_of(world.index[state], org)
     assert held == status
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from api.deps import workspace
-from api.requests import read_json, within_limits
+from api.requests import read_body, within_limits
 from api.schemas import body, ok
-from engine.errors import AccedeError, Problem
-from engine.output import dumps
+from engine.common.dates import today
+from engine.common.errors import AccedeError, Problem
+from engine.rendering.jsonout import dumps
 from engine.workspace import Workspace
-from engine.yamlio import Document
+from engine.reading.yaml12 import Document
 
 router = APIRouter(tags=["verdicts"])
 
@@ -28,7 +28,7 @@ def _as_scenario(data: dict[str, Any]) -> dict[str, Any]:
     scenario: dict[str, Any] = {
         "scenario": "check",
         "world": "default",
-        "as_of": data.get("as_of") or date.today().isoformat(),
+        "as_of": data.get("as_of") or today().isoformat(),
         "questions": [{"id": "check", "join": join}],
     }
     for name in ("assume", "changes", "amend"):
@@ -49,7 +49,7 @@ def _request_path(problem: Problem) -> Problem:
 @router.post("/v1/check", responses=ok("JoinResult"), openapi_extra=body("CheckRequest"))
 async def check(request: Request, ws: Workspace = Depends(workspace)) -> Response:  # noqa: B008
     """One verdict: conditions with evidence, the decision tally, remedies. Same JSON as `accede check --json`."""
-    doc = read_json(await request.body(), "request")
+    doc = read_body(await request.body(), "request")
     data = doc.data
     problems = [Problem("schema.unknown-field", f"unknown field `{k}`", field=k) for k in data if k not in _FIELDS]
     problems += [

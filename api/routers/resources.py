@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import parse_as_of, workspace
 from api.schemas import ok, ok_list
-from engine.describe import describe_org, describe_state
-from engine.errors import AccedeError, Problem, did_you_mean
-from engine.evaluate import matrix
-from engine.output import dumps
+from engine.evaluation.describe import describe_org, describe_state
+from engine.common.errors import AccedeError, Problem, did_you_mean
+from engine.evaluation.sweep import matrix
+from engine.rendering.jsonout import dumps
 from engine.workspace import Workspace
 
 router = APIRouter(tags=["world"])

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from engine.evaluate import join, matrix
-from engine.loader import load_world_folder
+from engine.evaluation.join import join
+from engine.evaluation.sweep import matrix
+from engine.reading.loader import load_world_folder
 from engine.workspace import BUNDLED_WORLD, Workspace
 from tests.bench import http, questions, watch
 from tests.bench.synthetic import Synthetic, synthetic_world

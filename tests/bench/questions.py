@@ -10,14 +10,15 @@ from datetime import date
 from typing import Any
 
 from engine import models as m
-from engine.checks import bits
-from engine.evaluate import matrix, verdict_on
-from engine.impact import impact
-from engine.leverage import leverage
-from engine.loader import Located
-from engine.order import admission_orders
+from engine.compiler.bitsets import bits
+from engine.evaluation.join import verdict_on
+from engine.evaluation.sweep import matrix
+from engine.questions.impact import impact
+from engine.questions.leverage import leverage
+from engine.reading.loader import Located
+from engine.questions.order import admission_orders
 from engine.workspace import Workspace
-from engine.yamlio import Document
+from engine.reading.yaml12 import Document
 
 ON = date(2025, 9, 2)
 
@@ -41,13 +42,13 @@ def _brute_orders(world: Any, org: str, applicants: tuple[str, ...]) -> set[tupl
         prefix: list[str] = []
         for code in perm:
             snap = base.with_members(org, admitted) if admitted else base
-            if verdict_on(snap, org, index[code], "unknown") == "blocked":
+            if verdict_on(world.rules, snap, org, index[code], "unknown") == "blocked":
                 break
             prefix.append(code)
             admitted |= 1 << index[code]
         snap = base.with_members(org, admitted) if admitted else base
         rest = [c for c in applicants if c not in prefix]
-        if all(verdict_on(snap, org, index[c], "unknown") == "blocked" for c in rest):
+        if all(verdict_on(world.rules, snap, org, index[c], "unknown") == "blocked" for c in rest):
             found.add(tuple(prefix))
     return found
 
@@ -94,7 +95,7 @@ def main() -> int:
                 continue
             variant = snap.with_relation(i, j)
             for code in (a, b):
-                if base_rows.get(code) == "blocked" and verdict_on(variant, "SCO", index[code], "unknown") != "blocked":
+                if base_rows.get(code) == "blocked" and verdict_on(world.rules, variant, "SCO", index[code], "unknown") != "blocked":
                     count += 1
         return count
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import models as m
-from engine.loader import Located, WorldInput
-from engine.world import World, compile_world
-from engine.yamlio import Document
+from engine.reading.loader import Located, WorldInput
+from engine.compiler.world import World, compile_world
+from engine.reading.yaml12 import Document
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 

@@ -8,12 +8,12 @@ import time
 from datetime import date
 
 from engine import models as m
-from engine.checks import bits
-from engine.evaluate import verdict_on
-from engine.loader import Located
+from engine.compiler.bitsets import bits
+from engine.evaluation.join import verdict_on
+from engine.reading.loader import Located
 from engine.watcher import Watcher
 from engine.workspace import Workspace
-from engine.yamlio import Document
+from engine.reading.yaml12 import Document
 
 ON = date(2025, 9, 1)
 
@@ -64,7 +64,7 @@ def main() -> int:
         live = live.with_changes([(event, here)], ON)
         now = live.as_of(ON)
         for state, org in subscriptions:
-            verdict_on(now, org, world.index[state], "unknown")
+            verdict_on(live.rules, now, org, world.index[state], "unknown")
     evaluated = time.perf_counter() - start
 
     print()

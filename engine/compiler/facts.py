@@ -1,8 +1,8 @@
-"""The world compiled once: states, rule sets and per-fact timelines, projected on any date.
+"""A world's facts compiled once: states and per-fact timelines, projected on any date.
 
-``World.as_of(day)`` gives a ``Snapshot``: every fact of that date as integer bitsets indexed by
+``Facts.as_of(day)`` gives a ``Snapshot``: every fact of that date as integer bitsets indexed by
 state (who has relations with whom, who holds which status where, who is under sanctions...).
-Snapshots are cached per date. A what-if world (``with_changes``) rebuilds only the facts its
+Snapshots are cached per date. What-if facts (``with_changes``) rebuild only the facts their
 changes touch and patches the baseline's snapshot for them; the baseline is never modified.
 """
 
@@ -16,17 +16,18 @@ from datetime import date
 from typing import Any
 
 from engine import models as m
-from engine.checks import bits
-from engine.errors import AccedeError, Problem, did_you_mean
-from engine.history import Key, Placed, build_history, canonical_order, event_key
-from engine.loader import Located, WorldInput
-from engine.rulebook import CompiledOrg, compile_org, validate_orgs
-from engine.timeline import Interval, Step, Timeline, in_force
+from engine.common.errors import AccedeError, Problem
+from engine.common.limits import SNAPSHOTS_CACHED
+from engine.compiler.bitsets import bits, set_pair
+from engine.compiler.history import Key, Placed, build_history, canonical_order
+from engine.compiler.timeline import Interval, Timeline, in_force
+from engine.reading.loader import Located
+from engine.validation import CheckedWorld, validate_event
 
-__all__ = ["OrgContext", "Snapshot", "World", "compile_world", "event_problems"]
+__all__ = ["Facts", "Layered", "Snapshot", "compile_facts"]
 
 #: Dates whose snapshot a world keeps (a sweep over many dates evicts the oldest).
-SNAPSHOT_CACHE = 64
+SNAPSHOT_CACHE = SNAPSHOTS_CACHED.file
 
 
 class Layered(Mapping[Key, Any]):
@@ -73,7 +74,7 @@ class Layered(Mapping[Key, Any]):
 class Snapshot:
     """Every fact of one date, as bitsets. Treat as immutable once built."""
 
-    world: World
+    facts: Facts
     on: date
     rel: list[int]
     rec_explicit: list[int]
@@ -93,17 +94,14 @@ class Snapshot:
         key = ("#codes", mask)
         found: tuple[str, ...] | None = self.cache.get(key)
         if found is None:
-            codes = self.world.codes
+            codes = self.facts.codes
             found = self.cache[key] = tuple(codes[i] for i in bits(mask))
         return list(found)
-
-    def context(self, org: str) -> OrgContext:
-        return OrgContext(self, org)
 
     def with_relation(self, i: int, j: int) -> Snapshot:
         """This snapshot with relations between states ``i`` and ``j`` (which imply recognition)."""
         rel = list(self.rel)
-        _set_pair(rel, i, j, True)
+        set_pair(rel, i, j, True)
         rec = list(self.rec)
         rec[i] |= rel[i]
         rec[j] |= rel[j]
@@ -120,7 +118,7 @@ class Snapshot:
 
         Only the parts a change touches are copied: a remedy is checked on every join that has one.
         """
-        index = self.world.index
+        index = self.facts.index
         parts: dict[str, Any] = {}
 
         def rows(name: str) -> list[int]:
@@ -134,7 +132,7 @@ class Snapshot:
             if verb == "establish":
                 i, j = index[change[1]], index[change[2]]
                 rel, rec = rows("rel"), rows("rec")
-                _set_pair(rel, i, j, True)
+                set_pair(rel, i, j, True)
                 rec[i] |= rel[i]
                 rec[j] |= rel[j]
             elif verb == "recognize":  # ("recognize", recognised, recogniser)
@@ -147,7 +145,7 @@ class Snapshot:
                     table[change[3]] = table.get(change[3], 0) | bit
                 status[change[2]] = table
             elif verb == "end_conflict":
-                _set_pair(rows("conflict"), index[change[1]], index[change[2]], False)
+                set_pair(rows("conflict"), index[change[1]], index[change[2]], False)
             elif verb == "lift_sanctions":
                 parts["sanctioned"] = parts.get("sanctioned", self.sanctioned) & ~(1 << index[change[1]])
             elif verb == "assess":
@@ -173,115 +171,22 @@ class Snapshot:
         return self._variant(status={**self.status, org: table})
 
 
-class OrgContext:
-    """One snapshot seen from one organisation: what `members` means, and fact look-ups."""
-
-    __slots__ = ("_memo", "all", "forbid", "org", "snap", "world")
-
-    def __init__(self, snap: Snapshot, org: str, forbid: tuple[tuple[str, ...], ...] = ()) -> None:
-        self.snap = snap
-        self.org = org
-        self.world = snap.world
-        self.all = snap.world.all
-        #: Changes the analyst ruled out: remedies are searched without them.
-        self.forbid = forbid
-        memo = snap.cache.get(org)
-        self._memo: dict[Any, tuple[int, int]] = memo if memo is not None else snap.cache.setdefault(org, {})
-
-    def memo(self, check: Any) -> tuple[int, int]:
-        """A check's bitsets on this snapshot for this organisation, computed once."""
-        found = self._memo.get(check)
-        if found is None:
-            found = self._memo[check] = check._masks(self)
-        return found
-
-    def group(self, group: m.Group) -> int:
-        if group.kind == "members":
-            return self.snap.members(self.org)
-        if group.kind == "members_of":
-            return self.snap.members(group.org or "")
-        return self.world.mask_of(group.states)
-
-    def code(self, i: int) -> str:
-        return self.world.codes[i]
-
-    def state(self, i: int) -> m.StateRecord:
-        return self.world.states[i]
-
-    def region_mask(self, regions: Iterable[str]) -> int:
-        out = 0
-        for region in regions:
-            out |= self.world.region_masks.get(region, 0)
-        return out
-
-    def relations_step(self, i: int, j: int) -> Step | None:
-        codes = self.world.codes
-        a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])  # index order is code order
-        timeline = self.world.timelines.get(("rel", a, b))
-        return timeline.step_at(self.snap.on) if timeline else None
-
-    def relations_first(self, i: int, j: int) -> Step | None:
-        """The first recorded relations event of a pair, if any."""
-        codes = self.world.codes
-        a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])
-        timeline = self.world.timelines.get(("rel", a, b))
-        return timeline.steps[0] if timeline is not None and timeline.steps else None
-
-    def never_established(self, i: int, j: int) -> m.NeverEstablished | None:
-        codes = self.world.codes
-        a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])
-        return self.world.never.get(("rel", a, b))
-
-    def recognition_step(self, by: int, of: int) -> Step | None:
-        timeline = self.world.timelines.get(("rec", self.code(by), self.code(of)))
-        return timeline.step_at(self.snap.on) if timeline else None
-
-    def status_of(self, i: int, org: str) -> tuple[str | None, Step | None]:
-        """The status ``i`` holds in ``org`` and the step it began with; memoised per snapshot."""
-        key = ("#status", i, org)
-        found: tuple[str | None, Step | None] | None = self.snap.cache.get(key)
-        if found is None:
-            timeline = self.world.timelines.get(("status", self.world.codes[i], org))
-            step = timeline.run_start(self.snap.on) if timeline is not None else None
-            found = self.snap.cache[key] = (step.value, step) if step is not None else (None, None)
-        return found
-
-    def member_since(self, i: int, group: m.Group) -> date | None:
-        org = self.org if group.kind == "members" else group.org if group.kind == "members_of" else None
-        if org is None:
-            return None
-        status, step = self.status_of(i, org)
-        return step.on if status == "member" and step is not None else None
-
-    def conflict_interval(self, i: int, j: int) -> Interval | None:
-        a, b = sorted((self.code(i), self.code(j)))
-        return in_force(self.world.intervals.get(("conflict", a, b), ()), self.snap.on)
-
-    def sanction_interval(self, i: int) -> Interval | None:
-        return in_force(self.world.intervals.get(("sanction", self.code(i)), ()), self.snap.on)
-
-    def assessment_step(self, key: str, i: int) -> Step | None:
-        timeline = self.world.timelines.get(("assess", key, self.code(i)))
-        return timeline.step_at(self.snap.on) if timeline else None
-
-
 @dataclass(eq=False)
-class World:
-    """A compiled world. Immutable in meaning; only its snapshot cache changes."""
+class Facts:
+    """A compiled world's facts (no rules): immutable in meaning; only its snapshot cache changes."""
 
     name: str
     source: str | None
     states: tuple[m.StateRecord, ...]
     codes: tuple[str, ...]
     index: dict[str, int]
-    orgs: dict[str, CompiledOrg]
     timelines: Mapping[Key, Timeline]
     intervals: Mapping[Key, tuple[Interval, ...]]
     history: Mapping[Key, tuple[Placed, ...]]
     established: int  # states whose relations default to established
     region_masks: dict[str, int]
     never: dict[Key, m.NeverEstablished] = field(default_factory=dict)
-    base: World | None = None
+    base: Facts | None = None
     touched: frozenset[Key] = frozenset()
     _snapshots: OrderedDict[date, Snapshot] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -374,12 +279,12 @@ class World:
                 bit = 1 << self.index[key[1]]
                 snap.sanctioned = snap.sanctioned | bit if live else snap.sanctioned & ~bit
             else:
-                _set_pair(snap.conflict, self.index[key[1]], self.index[key[2]], live)
+                set_pair(snap.conflict, self.index[key[1]], self.index[key[2]], live)
             return
         timeline = self.timelines.get(key)
         value = timeline.at(on) if timeline is not None else self.initial_of(key)
         if kind == "rel":
-            _set_pair(snap.rel, self.index[key[1]], self.index[key[2]], bool(value))
+            set_pair(snap.rel, self.index[key[1]], self.index[key[2]], bool(value))
         elif kind == "rec":
             by, of = self.index[key[1]], self.index[key[2]]
             row = snap.rec_explicit[by]
@@ -413,12 +318,14 @@ class World:
 
     # --- what-ifs -----------------------------------------------------------------------
 
-    def with_changes(self, changes: Iterable[tuple[Any, Located]], default_on: date) -> World:
-        """This world plus hypothetical events (dated ``default_on`` when undated); a new world."""
+    def with_changes(
+        self, changes: Iterable[tuple[m.Event, Located]], default_on: date, orgs: Mapping[str, m.Organization]
+    ) -> Facts:
+        """These facts plus hypothetical events (dated ``default_on`` when undated); new facts."""
         placed: list[Placed] = []
         problems: list[Problem] = []
         for position, (event, loc) in enumerate(changes):
-            found = event_problems(event, loc, self.index, {c: o.model for c, o in self.orgs.items()}, False)
+            found = validate_event(event, loc, self.index, orgs, require_date=False)
             if found:
                 problems.extend(found)
                 continue
@@ -430,7 +337,7 @@ class World:
             return self
         by_key: dict[Key, list[Placed]] = {}
         for item in placed:
-            by_key.setdefault(event_key(item.event), []).append(item)
+            by_key.setdefault(item.event.key(), []).append(item)
         items: list[Placed] = []
         for key, mine in by_key.items():
             blame = mine[0].report
@@ -445,13 +352,12 @@ class World:
         timelines = Layered(self.timelines, {k: build.timelines.get(k) for k in by_key})
         intervals = Layered(self.intervals, {k: build.intervals.get(k) for k in by_key})
         history = Layered(self.history, {k: (*self.history.get(k, ()), *mine) for k, mine in by_key.items()})
-        return World(
+        return Facts(
             self.name,
             self.source,
             self.states,
             self.codes,
             self.index,
-            self.orgs,
             timelines,
             intervals,
             history,
@@ -462,15 +368,14 @@ class World:
             touched=frozenset(by_key),
         )
 
-    def flattened(self) -> World:
-        """The same world with its layers merged into plain mappings (long chains of what-ifs read slowly)."""
-        return World(
+    def flattened(self) -> Facts:
+        """The same facts with their layers merged into plain mappings (long chains of what-ifs read slowly)."""
+        return Facts(
             self.name,
             self.source,
             self.states,
             self.codes,
             self.index,
-            self.orgs,
             dict(self.timelines),
             dict(self.intervals),
             dict(self.history),
@@ -479,25 +384,13 @@ class World:
             self.never,
         )
 
-    def with_orgs(self, orgs: Mapping[str, CompiledOrg]) -> World:
-        """This world under amended rules (a what-if on the rules themselves); a new world."""
-        return World(
-            self.name,
-            self.source,
-            self.states,
-            self.codes,
-            self.index,
-            {**self.orgs, **orgs},
-            self.timelines,
-            self.intervals,
-            self.history,
-            self.established,
-            self.region_masks,
-            self.never,
-            base=self,
-        )
+    def layer(self) -> Facts:
+        """The same facts with a snapshot cache of their own (for a world under amended rules).
 
-
+        Amended rules compile new checks, whose memoised bitsets must not accumulate in the
+        baseline's snapshots: a long-running service would grow with every amended request.
+        """
+        return replace(self, base=self, touched=frozenset(), _snapshots=OrderedDict(), _lock=threading.Lock())
 def _blaming(blame: Callable[[str, str], Problem]) -> Callable[[str, str], Problem]:
     """Report a history event that a change made contradictory at the change itself."""
 
@@ -507,145 +400,43 @@ def _blaming(blame: Callable[[str, str], Problem]) -> Callable[[str, str], Probl
     return report
 
 
-def _set_pair(rows: list[int], i: int, j: int, value: bool) -> None:
-    if value:
-        rows[i] |= 1 << j
-        rows[j] |= 1 << i
-    else:
-        rows[i] &= ~(1 << j)
-        rows[j] &= ~(1 << i)
-
-
-_STATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "recognize": ("recognize", "by"),
-    "withdraw_recognition": ("withdraw_recognition", "by"),
-    "admit": ("admit",),
-    "leave": ("leave",),
-    "sanction": ("sanction",),
-    "lift_sanctions": ("lift_sanctions",),
-    "support": ("support", "by"),
-    "oppose": ("oppose", "by"),
-    "abstain": ("abstain", "by"),
-    "assess": ("of",),
-}
-_ORG_FIELDS: dict[str, str] = {"admit": "to", "leave": "from_", "support": "in_", "oppose": "in_", "abstain": "in_"}
-
-
-def event_problems(
-    event: Any,
-    loc: Located,
-    index: Mapping[str, int],
-    orgs: Mapping[str, m.Organization],
-    require_date: bool,
-) -> list[Problem]:
-    """Unknown states, organisations and statuses in one event, and a missing date."""
-    problems: list[Problem] = []
-    verb = event.verb
-    if verb in ("establish", "sever", "conflict", "end_conflict"):
-        named: list[tuple[str, tuple[str | int, ...]]] = [(c, (verb, k)) for k, c in enumerate(getattr(event, verb))]
-    else:
-        named = [(getattr(event, f), (f,)) for f in _STATE_FIELDS[verb]]
-    for code, path in named:
-        if code not in index:
-            problems.append(
-                loc.problem("world.unknown-state", f"unknown state `{code}`{did_you_mean(code, index)}", path)
-            )
-    org_field = _ORG_FIELDS.get(verb)
-    if org_field is not None:
-        org = getattr(event, org_field)
-        name = org_field.rstrip("_")
-        if org not in orgs:
-            problems.append(
-                loc.problem("world.unknown-org", f"unknown organisation `{org}`{did_you_mean(org, orgs)}", (name,))
-            )
-        elif verb == "admit" and event.as_ not in orgs[org].statuses:
-            declared = orgs[org].statuses
-            problems.append(
-                loc.problem(
-                    "rule.unknown-status",
-                    f"the {org} has no status `{event.as_}`{did_you_mean(event.as_, declared)}",
-                    ("as",),
-                )
-            )
-    if require_date and event.when is None:
-        name = "from" if verb in ("conflict", "sanction") else "on"
-        problems.append(
-            loc.problem("schema.missing-field", f"missing required field `{name}`: history events are dated", ())
-        )
-    return problems
-
-
-def compile_world(inp: WorldInput) -> World:
-    """Validate a world as read (all problems at once) and compile it for evaluation."""
-    problems: list[Problem] = []
-    index: dict[str, int] = {}
-    records: list[m.StateRecord] = []
-    # Index order is code order, so every list of states built from bitsets comes out sorted.
-    for record, loc in sorted(inp.states, key=lambda item: item[0].code):
-        if record.code in index:
-            problems.append(loc.problem("world.duplicate-state", f"state `{record.code}` is declared twice", ("code",)))
-            continue
-        index[record.code] = len(records)
-        records.append(record)
-    models: dict[str, m.Organization] = {}
-    reporters: dict[str, Any] = {}
-    for org, loc in inp.organizations:
-        if org.code in models:
-            problems.append(loc.problem("rule.duplicate-org", f"organisation `{org.code}` is defined twice", ("org",)))
-            continue
-        models[org.code] = org
-        reporters[org.code] = loc.problem
-    problems.extend(validate_orgs(models, reporters, index))
+def compile_facts(checked: CheckedWorld) -> Facts:
+    """The facts of a validated world: timelines per fact, built once; contradictions reported."""
     placed: list[Placed] = []
-    for position, (event, loc) in enumerate(inp.events):
-        found = event_problems(event, loc, index, models, True)
-        if found:
-            problems.extend(found)
-            continue
+    for position, (event, loc) in enumerate(checked.events):
         on = event.when
-        assert on is not None  # event_problems refused undated history events
+        assert on is not None  # validation refused undated history events
         placed.append(Placed(event, on, canonical_order(event, on, 0, position), loc.problem))
-    never: dict[Key, m.NeverEstablished] = {}
-    for record_n, loc in inp.never_established:
-        a, b = sorted(record_n.pair)
-        for k, code in enumerate(record_n.pair):
-            if code not in index:
-                message = f"unknown state `{code}`{did_you_mean(code, index)}"
-                problems.append(loc.problem("world.unknown-state", message, ("pair", k)))
-        if ("rel", a, b) in never:
-            problems.append(loc.problem("schema.invalid-value", f"the pair {a}-{b} is listed twice", ("pair",)))
-        never[("rel", a, b)] = record_n
+    records = checked.states
     established = 0
+    header = checked.inp.header
     for i, record in enumerate(records):
-        if (record.default_relations or inp.header.default_relations) == "established":
+        if (record.default_relations or header.default_relations) == "established":
             established |= 1 << i
-    world = World(
-        inp.header.name or inp.origin,
-        inp.header.source,
+    facts = Facts(
+        header.name or checked.inp.origin,
+        header.source,
         tuple(records),
         tuple(r.code for r in records),
-        index,
-        {code: compile_org(org) for code, org in models.items()},
+        checked.index,
         {},
         {},
         {},
         established,
         _region_masks(records),
-        never,
+        checked.never,
     )
-    if problems:
-        raise AccedeError(problems)
-    build = build_history(placed, world.initial_of, history_first=True, pinned=never)
+    build = build_history(placed, facts.initial_of, history_first=True, pinned=checked.never)
     if build.problems:
         raise AccedeError(build.problems)
     # A never-established pair with no events still needs a (flat) timeline so snapshots see it.
-    world.timelines = {key: Timeline.of(False, ()) for key in never} | build.timelines
-    world.intervals = build.intervals
+    facts.timelines = {key: Timeline.of(False, ()) for key in checked.never} | build.timelines
+    facts.intervals = build.intervals
     history: dict[Key, list[Placed]] = {}
     for item in placed:
-        history.setdefault(event_key(item.event), []).append(item)
-    world.history = {key: tuple(items) for key, items in history.items()}
-    return world
+        history.setdefault(item.event.key(), []).append(item)
+    facts.history = {key: tuple(items) for key, items in history.items()}
+    return facts
 
 
 def _region_masks(records: list[m.StateRecord]) -> dict[str, int]:

@@ -23,16 +23,14 @@ from typing import Any
 import yaml
 from yaml.cyaml import CParser  # type: ignore[attr-defined]  # the C parser is not in the stubs' exports
 
-from engine.errors import AccedeError, Problem
+from engine.common.errors import AccedeError, Problem
+from engine.common.limits import ALIAS_EXPANSIONS, DOCUMENT_BYTES, NESTING_DEPTH
 
-__all__ = ["MAX_ALIAS_EXPANSIONS", "MAX_BYTES", "MAX_DEPTH", "Document", "Path_", "parse_yaml", "read_yaml"]
+__all__ = ["Document", "Path_", "format_path", "parse_yaml", "read_yaml"]
 
-#: Largest document accepted, in bytes (the bundled world's largest file is far below this).
-MAX_BYTES = 8 * 1024 * 1024
-#: Deepest nesting of mappings and sequences accepted.
-MAX_DEPTH = 64
-#: Alias uses accepted in one document: enough for honest reuse, far too few for a billion laughs.
-MAX_ALIAS_EXPANSIONS = 1_000
+MAX_BYTES = DOCUMENT_BYTES.file
+MAX_DEPTH = NESTING_DEPTH.file
+MAX_ALIAS_EXPANSIONS = ALIAS_EXPANSIONS.file
 
 Path_ = tuple[str | int, ...]
 
@@ -113,7 +111,7 @@ def format_path(path: Path_) -> str:
 
 
 def read_yaml(path: Path, display: str | None = None) -> Document:
-    """Read and parse one YAML file. Only this module and the loader touch the filesystem."""
+    """Read and parse one YAML file. Only the reading stage touches the filesystem."""
     name = display or str(path)
     try:
         size = path.stat().st_size

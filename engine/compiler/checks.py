@@ -17,128 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine import models as m
-from engine.verdict import Evidence, Outcome
+from engine.compiler.bitsets import bits
+from engine.compiler.context import OrgContext
+from engine.compiler.evidence import Evidence, Outcome
+from engine.compiler.remedies import NOTHING, Options, both, either, same_change
 
-if TYPE_CHECKING:
-    from engine.world import OrgContext
-
-__all__ = ["Change", "CompiledCheck", "Options", "bits", "change_syntax", "compile_check", "event_change"]
-
-#: An atomic change a remedy may propose, e.g. ``("establish", "ARM", "PAK")``.
-Change = tuple[str, ...]
-#: Alternatives: any one of the sets lifts the check. ``()`` means nothing can.
-Options = tuple[frozenset[Change], ...]
-
-#: Most alternatives kept at any step of remedy search (smallest first); documented in the README.
-MAX_OPTIONS = 32
-
-_NOTHING: Options = (frozenset(),)
-
-
-_BYTE_BITS: tuple[tuple[int, ...], ...] = tuple(tuple(b for b in range(8) if v >> b & 1) for v in range(256))
-
-
-def bits(mask: int) -> list[int]:
-    """Indexes of the set bits, lowest first."""
-    if mask.bit_count() < 8:
-        out = []
-        while mask:
-            low = mask & -mask
-            out.append(low.bit_length() - 1)
-            mask ^= low
-        return out
-    # Dense masks: a byte at a time through a table beats peeling one bit at a time.
-    out = []
-    base = 0
-    for byte in mask.to_bytes((mask.bit_length() + 7) // 8, "little"):
-        if byte:
-            out.extend([base + b for b in _BYTE_BITS[byte]])
-        base += 8
-    return out
-
-
-def change_syntax(change: Change, day: str) -> dict[str, Any]:
-    """A remedy change written as a scenario change (dated ``day``), so it can be pasted back."""
-    verb = change[0]
-    if verb == "establish":
-        return {"establish": [change[1], change[2]], "on": day}
-    if verb == "recognize":
-        return {"recognize": change[1], "by": change[2], "on": day}
-    if verb == "admit":
-        return {"admit": change[1], "to": change[2], "as": change[3], "on": day}
-    if verb == "leave":
-        return {"leave": change[1], "from": change[2], "on": day}
-    if verb == "end_conflict":
-        return {"end_conflict": [change[1], change[2]], "on": day}
-    if verb == "lift_sanctions":
-        return {"lift_sanctions": change[1], "on": day}
-    if verb == "assess":
-        return {"assess": change[1], "of": change[2], "as": change[3] == "true", "on": day}
-    raise ValueError(f"unknown change {change!r}")
-
-
-def event_change(event: Any) -> Change | None:
-    """The change tuple an event stands for (to match ``forbid`` lists), ignoring its date."""
-    verb = event.verb
-    if verb == "establish":
-        a, b = event.establish
-        return ("establish", a, b)
-    if verb == "recognize":
-        return ("recognize", event.recognize, event.by)
-    if verb == "admit":
-        return ("admit", event.admit, event.to, event.as_)
-    if verb == "leave":
-        return ("leave", event.leave, event.from_)
-    if verb == "end_conflict":
-        a, b = event.end_conflict
-        return ("end_conflict", a, b)
-    if verb == "lift_sanctions":
-        return ("lift_sanctions", event.lift_sanctions)
-    if verb == "assess":
-        return ("assess", event.assess, event.of, "true" if event.as_ else "false")
-    return None
-
-
-def same_change(a: Change, b: Change) -> bool:
-    """Pairs are symmetric: establishing ARM-PAK is establishing PAK-ARM."""
-    if a[0] == b[0] and a[0] in ("establish", "end_conflict"):
-        return {a[1], a[2]} == {b[1], b[2]}
-    return a == b
-
-
-def minimise(options: list[frozenset[Change]]) -> Options:
-    """Drop duplicates, supersets and self-contradictory sets; keep the smallest few."""
-    clean = []
-    for option in set(options):
-        if len(option) > 1:
-            admits = [c[1:3] for c in option if c[0] in ("admit", "leave")]
-            if len(admits) != len(set(admits)):
-                continue  # two statuses for one state in one organisation cannot both be remedies
-        clean.append(option)
-    clean.sort(key=_size_then_content)
-    kept: list[frozenset[Change]] = []
-    for option in clean:
-        if not any(k <= option for k in kept):
-            kept.append(option)
-        if len(kept) >= MAX_OPTIONS:
-            break
-    return tuple(kept)
-
-
-def _size_then_content(option: frozenset[Change]) -> tuple[int, list[Change]]:
-    return len(option), sorted(option)
-
-
-def both(a: Options, b: Options) -> Options:
-    return minimise([x | y for x in a for y in b])
-
-
-def either(a: Options, b: Options) -> Options:
-    return minimise([*a, *b])
-
+__all__ = ["CompiledCheck", "compile_check"]
 
 def _status_fact(ctx: OrgContext, i: int, org: str) -> Evidence:
     status, since = ctx.status_of(i, org)
@@ -187,7 +74,7 @@ class CompiledCheck:
     def lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         """Alternatives that make the check hold (``want``) or fail for applicant ``i``."""
         if self.outcome(ctx, i) == ("holds" if want else "fails"):
-            return _NOTHING
+            return NOTHING
         options = self._lift(ctx, i, want)
         if ctx.forbid:
             # Filtering at the leaves keeps the search exact: combinators only join leaf changes.
@@ -308,7 +195,7 @@ class RecognizedBy(CompiledCheck):
         if not want:
             return ()
         me = ctx.code(i)
-        options: Options = _NOTHING
+        options: Options = NOTHING
         for other in self.missing(ctx, i):
             code = ctx.code(other)
             # Relations imply recognition, so establishing relations is the other way to win it.
@@ -492,13 +379,13 @@ class AllOf(CompiledCheck):
         return out
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
-        result: Options = _NOTHING if want else ()
+        result: Options = NOTHING if want else ()
         for part in self.parts:
             now = part.outcome(ctx, i)
             if want and now != "holds":
                 result = both(result, part.lift(ctx, i, True))
             elif not want:
-                result = either(result, _NOTHING if now == "fails" else part.lift(ctx, i, False))
+                result = either(result, NOTHING if now == "fails" else part.lift(ctx, i, False))
         return result
 
 
@@ -531,11 +418,11 @@ class AnyOf(CompiledCheck):
         return out
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
-        result: Options = () if want else _NOTHING
+        result: Options = () if want else NOTHING
         for part in self.parts:
             now = part.outcome(ctx, i)
             if want:
-                result = either(result, _NOTHING if now == "holds" else part.lift(ctx, i, True))
+                result = either(result, NOTHING if now == "holds" else part.lift(ctx, i, True))
             elif now != "fails":
                 result = both(result, part.lift(ctx, i, False))
         return result
@@ -565,7 +452,7 @@ class Not(CompiledCheck):
         return self.inner.lift(ctx, i, not want)
 
 
-def compile_check(check: Any) -> CompiledCheck:
+def compile_check(check: m.Check) -> CompiledCheck:
     """The evaluation form of a validated check model."""
     if isinstance(check, m.RelationsWith):
         return RelationsWith(check.relations_with)

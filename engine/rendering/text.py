@@ -13,148 +13,22 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.earliest import EarliestResult
-from engine.impact import ImpactResult
-from engine.leverage import LeverageResult
-from engine.order import OrderResult
+from engine.compiler.evidence import Evidence
+from engine.compiler.world import World
+from engine.evaluation.verdict import JoinVerdict, MatrixResult
+from engine.questions import KINDS
+from engine.questions.earliest import EarliestResult
+from engine.questions.impact import ImpactResult
+from engine.questions.leverage import LeverageResult
+from engine.questions.order import OrderResult
+from engine.questions.registry import Result
+from engine.rendering.prose import event_phrase, explain, name_of, org_called, rule_phrase
 from engine.scenario import Answer, ScenarioResult
-from engine.verdict import ConditionResult, Evidence, JoinVerdict, MatrixResult
-from engine.world import World
 
-__all__ = ["explain", "remedy_phrase", "render_join", "render_matrix", "render_scenario"]
+__all__ = ["RENDERERS", "expectation_lines", "render_join", "render_matrix", "render_org", "render_scenario", "render_state"]
 
 _STYLE = {"eligible": "bold green", "undetermined": "bold yellow", "blocked": "bold red"}
 _MARK = {"holds": ("✓", "green"), "fails": ("✗", "red"), "unknown": ("?", "yellow")}
-
-
-def _name(world: World, code: str) -> str:
-    i = world.index.get(code)
-    return world.states[i].name if i is not None else code
-
-
-def _org(world: World, org: str) -> str:
-    """How prose names an organisation: its rule file's ``called``, else "the SCO"."""
-    compiled = world.orgs.get(org)
-    called = compiled.model.called if compiled is not None else None
-    return called or f"the {org}"
-
-
-def _names(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _party(world: World, e: Evidence) -> str:
-    text = _name(world, e.state)
-    if e.member_since is not None:
-        text += f", a member since {e.member_since.isoformat()}"
-    return text
-
-
-def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
-    """Why one condition fails or is unknown, as a clause that follows 'Armenia cannot join...:'."""
-    ev = c.evidence
-    kinds = {e.kind for e in ev}
-    if kinds == {"relations"}:
-        parties = []
-        for e in ev:
-            text = _party(world, e)
-            if e.since is not None:
-                text += f" (severed on {e.since.isoformat()})"
-            elif "never established" in e.fact:
-                # A later establishment stays in the evidence, not in the memo: it is hindsight.
-                text += " (never established)"
-            parties.append(text)
-        return "it has no diplomatic relations with " + _names(parties)
-    if kinds == {"recognition"}:
-        return _names([_party(world, e) for e in ev]) + (" does not" if len(ev) == 1 else " do not") + " recognise it"
-    if kinds == {"conflict"}:
-        parts = [_party(world, e) + (f" (since {e.since.isoformat()})" if e.since else "") for e in ev]
-        return "it is in armed conflict with " + _names(parts)
-    if kinds and kinds <= {"status", "region", "sanctions", "assessment"}:
-        clauses = []
-        for e in ev:
-            fact = e.fact.replace(" of ", " that it is ", 1) if e.fact.startswith("no assessment") else e.fact
-            since = f" since {e.since.isoformat()}" if e.since and e.kind != "assessment" else ""
-            subject = "there is" if fact.startswith("no assessment") else "it"
-            if e.kind in {"sanctions", "assessment"}:
-                fact = ("is " + fact) if not fact.startswith("no ") else fact
-            clauses.append(f"{subject} {fact}{since}")
-        return "; ".join(clauses)
-    if c.outcome == "unknown":
-        return f"it is not known whether {c.text[0].lower()}{c.text[1:]}"
-    return f"it is not the case that {c.text[0].lower()}{c.text[1:]}"
-
-
-def remedy_phrase(world: World, change: dict[str, Any]) -> str:
-    """A remedy change as an instruction: 'establish diplomatic relations with Pakistan'."""
-    if "establish" in change:
-        return f"establish diplomatic relations with {_name(world, change['establish'][1])}"
-    if "recognize" in change:
-        return f"obtain recognition from {_name(world, change['by'])}"
-    if "admit" in change:
-        return f"obtain {change['as'].replace('_', '-')} status in the {change['to']}"
-    if "leave" in change:
-        return f"leave the {change['from']}"
-    if "end_conflict" in change:
-        return f"end the armed conflict with {_name(world, change['end_conflict'][1])}"
-    if "lift_sanctions" in change:
-        return "have the UN Security Council sanctions lifted"
-    if "assess" in change:
-        return f"obtain an assessment that it {'is' if change['as'] else 'is not'} {change['assess'].replace('_', ' ')}"
-    return str(change)
-
-
-def _rule(rule: Any) -> str:
-    return rule.replace("_", " ") if isinstance(rule, str) else f"at least {rule['at_least']}"
-
-
-def _stage_phrase(world: World, verdict: JoinVerdict) -> str | None:
-    for stage in verdict.decision.stages:
-        if stage.outcome == "fails":
-            who = stage.vetoed_by or stage.oppose
-            if who:
-                verb = "opposes" if len(who) == 1 else "oppose"
-                return f"{_names([_name(world, c) for c in who])} {verb} it ({_rule(stage.pass_)} of {stage.voters})"
-            return f"the decision ({_rule(stage.pass_)} of {stage.voters}) cannot reach {stage.needed} supporters"
-    return None
-
-
-def explain(world: World, verdict: JoinVerdict) -> str:
-    """The verdict as sentences an analyst could paste into a memo."""
-    who = _name(world, verdict.state)
-    org = _org(world, verdict.org)
-    day = verdict.as_of.isoformat()
-    failing = [c for c in verdict.conditions if c.outcome == "fails"]
-    unknown = [c for c in verdict.conditions if c.outcome == "unknown"]
-    if verdict.verdict == "blocked":
-        reasons = [
-            f"{_reason(world, verdict, c)} ({c.source})" if c.source else _reason(world, verdict, c) for c in failing
-        ]
-        blocker = _stage_phrase(world, verdict)
-        if blocker:
-            reasons.append(blocker)
-        text = f"{who} cannot join {org} on {day}: " + "; ".join(reasons) + "."
-        if verdict.remedies:
-            first, *others = verdict.remedies
-            text += " Remedy: " + " and ".join(remedy_phrase(world, ch) for ch in first.changes) + "."
-            for other in others[:3]:
-                text += " Alternatively: " + " and ".join(remedy_phrase(world, ch) for ch in other.changes) + "."
-        if verdict.irremediable:
-            ids = ", ".join(f"`{i}`" for i in verdict.irremediable)
-            text += f" No change can lift {ids}."
-        return text
-    if verdict.verdict == "eligible":
-        return f"{who} can join {org} on {day}: every condition holds and the decision passes."
-    reasons = [_reason(world, verdict, c) for c in unknown]
-    for tally in verdict.decision.stages:
-        if tally.outcome == "unknown":
-            reasons.append(
-                f"the decision ({_rule(tally.pass_)} of {tally.voters}) turns on {len(tally.unknown)} "
-                f"position{'s' if len(tally.unknown) != 1 else ''} not on record"
-            )
-    return f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: " + "; ".join(reasons) + "."
 
 
 def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
@@ -171,7 +45,7 @@ def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
     console.print(table)
     for stage in verdict.decision.stages:
         console.print(
-            f"decision: {_rule(stage.pass_)} of {stage.by} "
+            f"decision: {rule_phrase(stage.pass_)} of {stage.by} "
             f"({stage.voters} voters, {stage.needed} needed) -> {stage.outcome}: "
             f"support {len(stage.support)}, oppose {len(stage.oppose)}, abstain {len(stage.abstain)}, "
             f"unknown {len(stage.unknown)}" + (f", vetoed by {', '.join(stage.vetoed_by)}" if stage.vetoed_by else "")
@@ -187,7 +61,7 @@ def _fact(world: World, e: Evidence) -> str:
     return text
 
 
-def render_matrix(console: Console, result: MatrixResult) -> None:
+def render_matrix(console: Console, world: World, result: MatrixResult) -> None:
     by_org: dict[str, list[Any]] = {}
     for row in result.rows:
         by_org.setdefault(row.org, []).append(row)
@@ -210,20 +84,10 @@ def render_matrix(console: Console, result: MatrixResult) -> None:
                 )
 
 
-def render_answer(console: Console, world: World, answer: Answer, verdict: Any) -> None:
+def render_answer(console: Console, world: World, answer: Answer, result: Result | None) -> None:
     console.print(Text(f"[{answer.id}] {answer.kind}", style="bold cyan"))
-    if isinstance(verdict, JoinVerdict):
-        render_join(console, world, verdict)
-    elif isinstance(verdict, MatrixResult):
-        render_matrix(console, verdict)
-    elif isinstance(verdict, OrderResult):
-        render_order(console, world, verdict)
-    elif isinstance(verdict, ImpactResult):
-        render_impact(console, world, verdict)
-    elif isinstance(verdict, LeverageResult):
-        render_leverage(console, world, verdict)
-    elif isinstance(verdict, EarliestResult):
-        render_earliest(console, world, verdict)
+    if result is not None:
+        RENDERERS[answer.kind](console, world, result)
     if answer.expect is not None:
         ok = answer.expect["passed"]
         console.print(Text("expectation met" if ok else "expectation NOT met", style="green" if ok else "bold red"))
@@ -306,7 +170,7 @@ def render_org(console: Console, info: dict[str, Any]) -> None:
             console.print(f"    {c['id']} [{c['confidence'] or '-'}] {c['text']} ({c['source']})")
         for stage in rules["decision"]:
             veto = f", veto: {stage['veto']}" if "veto" in stage else ""
-            console.print(f"    decision: {_rule(stage['pass'])} of {stage['by']}{veto}")
+            console.print(f"    decision: {rule_phrase(stage['pass'])} of {stage['by']}{veto}")
     for status, holders in info["holders"].items():
         console.print(Text(f"  {status} ({len(holders)})", style="bold"))
         console.print("    " + ", ".join(f"{h['state']} since {h['since']}" for h in holders))
@@ -317,7 +181,7 @@ def render_org(console: Console, info: dict[str, Any]) -> None:
 
 def render_order(console: Console, world: World, result: OrderResult) -> None:
     """Feasible admission sequences as a small table, then the pairs that block each other."""
-    head = f"{_org(world, result.org)} on {result.as_of.isoformat()}: at most {result.largest} of "
+    head = f"{org_called(world, result.org)} on {result.as_of.isoformat()}: at most {result.largest} of "
     head += f"{len(result.applicants)} applicants can be admitted, in {result.orders} maximal order(s)"
     console.print(Text(head[0].upper() + head[1:], style="bold"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -330,7 +194,7 @@ def render_order(console: Console, world: World, result: OrderResult) -> None:
     if result.orders > len(result.feasible):
         console.print(f"  ({result.orders - len(result.feasible)} more orders not listed)")
     for first, then, why in result.conflicts:
-        console.print(f"  admitting {_name(world, first)} first blocks {_name(world, then)}: {', '.join(why)}")
+        console.print(f"  admitting {name_of(world, first)} first blocks {name_of(world, then)}: {', '.join(why)}")
 
 
 def render_impact(console: Console, world: World, result: ImpactResult) -> None:
@@ -369,7 +233,7 @@ def render_leverage(console: Console, world: World, result: LeverageResult) -> N
 
 
 def render_earliest(console: Console, world: World, result: EarliestResult) -> None:
-    who, org = _name(world, result.state), _org(world, result.org)
+    who, org = name_of(world, result.state), org_called(world, result.org)
     if result.found is None:
         console.print(
             Text(f"No known event lets {who} join {org} on or after {result.start.isoformat()}", style="bold red")
@@ -385,40 +249,15 @@ def render_earliest(console: Console, world: World, result: EarliestResult) -> N
         )
 
 
-def event_phrase(world: World, event: dict[str, Any]) -> str:
-    """An event as a clause: 'Armenia and Pakistan establish diplomatic relations on 2025-08-31'."""
-    on = event.get("on") or event.get("from") or event.get("until")
-    when = f" on {on}" if on else ""
 
-    def n(code: str) -> str:
-        return _name(world, code)
 
-    if "establish" in event:
-        a, b = event["establish"]
-        return f"{n(a)} and {n(b)} establish diplomatic relations{when}"
-    if "sever" in event:
-        a, b = event["sever"]
-        return f"{n(a)} and {n(b)} sever diplomatic relations{when}"
-    if "admit" in event:
-        return f"{n(event['admit'])} becomes {event['as'].replace('_', ' ')} of the {event['to']}{when}"
-    if "leave" in event:
-        return f"{n(event['leave'])} leaves the {event['from']}{when}"
-    if "recognize" in event:
-        return f"{n(event['by'])} recognises {n(event['recognize'])}{when}"
-    if "lift_sanctions" in event or ("sanction" in event and "until" in event):
-        subject = event.get("lift_sanctions") or event["sanction"]
-        return f"UN Security Council sanctions on {n(subject)} end{when}"
-    if "conflict" in event:
-        a, b = event["conflict"]
-        return f"the armed conflict between {n(a)} and {n(b)} ends{when}"
-    if "end_conflict" in event:
-        a, b = event["end_conflict"]
-        return f"the armed conflict between {n(a)} and {n(b)} ends{when}"
-    for stance in ("support", "oppose", "abstain"):
-        if stance in event:
-            return f"{n(event['by'])} takes the position `{stance}` in the {event['in']}{when}"
-    if "assess" in event:
-        return f"{n(event['of'])} is assessed {'' if event['as'] else 'not '}{event['assess'].replace('_', ' ')}{when}"
-    if "rules" in event:
-        return str(event["rules"])
-    return str(event)
+#: How each question kind's answer is shown; every registered kind has one (checked at import).
+RENDERERS: dict[str, Callable[[Console, World, Any], None]] = {
+    "join": render_join,
+    "matrix": render_matrix,
+    "order": render_order,
+    "impact": render_impact,
+    "leverage": render_leverage,
+    "earliest": render_earliest,
+}
+assert RENDERERS.keys() == KINDS.keys(), "every question kind needs a text renderer"

@@ -13,14 +13,19 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from engine.checks import bits
-from engine.evaluate import Assume, decide
-from engine.world import OrgContext, World
+from engine import models as m
+from engine.common.limits import ORDERS_LISTED
+from engine.compiler.bitsets import bits
+from engine.compiler.context import OrgContext
+from engine.compiler.world import World
+from engine.evaluation.join import rules_in_force
+from engine.evaluation.tally import Assume, decide
+from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
 
 __all__ = ["MAX_ORDERS", "OrderResult", "admission_orders"]
 
 #: Most orders listed in a result; ``orders`` counts them all.
-MAX_ORDERS = 100
+MAX_ORDERS = ORDERS_LISTED.file
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,7 @@ class OrderResult:
 
 def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: date, assume: Assume) -> OrderResult:
     """Every maximal order in which each applicant, at its turn, is not blocked."""
-    version = world.orgs[org].version_at(on)
-    assert version is not None  # the scenario validator checked the date
+    version = rules_in_force(world.orgs[org], on)
     base = world.as_of(on)
     index = [world.index[a] for a in applicants]
     n = len(applicants)
@@ -107,3 +111,43 @@ def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: da
                 if why is not None:
                     conflicts.append((applicants[a], applicants[b], why))
     return OrderResult(org, on, applicants, tuple(feasible), count(0), largest(0), tuple(conflicts))
+
+
+def _check(question: m.OrderQuestion, asked: Asked) -> None:
+    spec = question.order
+    if not asked.need_org(spec.org, "order", "org"):
+        return
+    members = asked.world.as_of(asked.on).members(spec.org)
+    for j, state in enumerate(spec.applicants):
+        if not asked.need_state(state, "order", "applicants", j):
+            continue
+        report = asked.report("order", "applicants", j)
+        if spec.applicants.index(state) != j:
+            asked.problems.append(report("scenario.invalid-question", f"`{state}` is listed twice"))
+        elif members >> asked.world.index[state] & 1:
+            message = f"`{state}` is already a member of the {spec.org} on {asked.on.isoformat()}"
+            asked.problems.append(report("scenario.invalid-question", message))
+
+
+def _answer(question: m.OrderQuestion, asked: Asked, prepared: Any, progress: Progress | None) -> OrderResult:
+    return admission_orders(asked.world, question.order.org, question.order.applicants, asked.on, asked.assume)
+
+
+def _expect(question: m.OrderQuestion, result: OrderResult) -> dict[str, Any] | None:
+    expect = question.expect
+    if expect is None:
+        return None
+    out: list[str] = []
+    if expect.largest is not None and expect.largest != result.largest:
+        out.append(f"expected largest {expect.largest}, got {result.largest}")
+    for order in expect.includes or ():
+        if tuple(order) not in result.feasible:
+            out.append(f"expected the order {' > '.join(order)} to be feasible")
+    pairs = {(a, b) for a, b, _ in result.conflicts}
+    for first, then in expect.conflicts or ():
+        if (first, then) not in pairs:
+            out.append(f"expected admitting {first} to block {then}")
+    return outcome(out)
+
+
+register(QuestionKind("order", m.OrderQuestion, _check, _answer, _expect))

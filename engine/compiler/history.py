@@ -17,12 +17,12 @@ from datetime import date
 from typing import Any
 
 from engine import models as m
-from engine.errors import Problem
-from engine.timeline import Interval, Step, Timeline
+from engine.common.errors import Problem
+from engine.compiler.timeline import Interval, Step, Timeline
 
-__all__ = ["Key", "Placed", "build_history", "canonical_order", "event_key"]
+__all__ = ["Key", "Placed", "build_history", "canonical_order"]
 
-Key = tuple[Any, ...]
+Key = m.FactKey
 
 _VERB_RANK = {verb: rank for rank, verb in enumerate(m.EVENT_VERBS)}
 
@@ -31,7 +31,7 @@ _VERB_RANK = {verb: rank for rank, verb in enumerate(m.EVENT_VERBS)}
 class Placed:
     """An event with its date resolved, its order and a way to report a problem with it."""
 
-    event: Any
+    event: m.Event
     on: date
     order: tuple[Any, ...]
     report: Callable[[str, str], Problem] = field(compare=False, repr=False)
@@ -41,35 +41,11 @@ class Placed:
     absorbable: bool = False
 
 
-def canonical_order(event: Any, on: date, phase: int, position: int) -> tuple[Any, ...]:
+def canonical_order(event: m.Event, on: date, phase: int, position: int) -> tuple[Any, ...]:
     if phase == 0:
         content = json.dumps(event.syntax(), sort_keys=True, default=str)
         return (on, 0, _VERB_RANK[event.verb], content)
     return (on, 1, position, "")
-
-
-def _pair(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
-
-
-def event_key(event: Any) -> Key:
-    """The fact an event is about."""
-    verb = event.verb
-    if verb in ("establish", "sever"):
-        return ("rel", *_pair(*getattr(event, verb)))
-    if verb in ("recognize", "withdraw_recognition"):
-        return ("rec", event.by, getattr(event, verb))
-    if verb in ("admit", "leave"):
-        return ("status", event.admit, event.to) if verb == "admit" else ("status", event.leave, event.from_)
-    if verb in ("conflict", "end_conflict"):
-        return ("conflict", *_pair(*getattr(event, verb)))
-    if verb in ("sanction", "lift_sanctions"):
-        return ("sanction", getattr(event, verb))
-    if verb in ("support", "oppose", "abstain"):
-        return ("pos", event.in_, getattr(event, verb), event.by)
-    if verb == "assess":
-        return ("assess", event.assess, event.of)
-    raise ValueError(f"no key for {verb}")  # unreachable: every verb is listed above
 
 
 def _describe_key(key: Key) -> str:
@@ -108,7 +84,7 @@ def build_history(
     """
     by_key: dict[Key, list[Placed]] = {}
     for item in placed:
-        by_key.setdefault(event_key(item.event), []).append(item)
+        by_key.setdefault(item.event.key(), []).append(item)
     out = HistoryBuild({}, {}, [])
     for key, items in by_key.items():
         items.sort(key=lambda p: p.order)
@@ -123,30 +99,13 @@ def build_history(
     return out
 
 
-_TARGET: dict[str, Callable[[Any], Any]] = {
-    "establish": lambda e: True,
-    "sever": lambda e: False,
-    "recognize": lambda e: True,
-    "withdraw_recognition": lambda e: False,
-    "admit": lambda e: e.as_,
-    "leave": lambda e: None,
-    "support": lambda e: "support",
-    "oppose": lambda e: "oppose",
-    "abstain": lambda e: "abstain",
-    "assess": lambda e: e.as_,
-}
-
-# Verbs whose repetition is a contradiction (a stance or an assessment may be restated).
-_STRICT = frozenset({"establish", "sever", "recognize", "withdraw_recognition", "admit", "leave"})
-
-
 def _steps(key: Key, items: list[Placed], initial: Any, problems: list[Problem]) -> Timeline:
     value = initial
     steps: list[Step] = []
     for item in items:
         verb = item.event.verb
-        target = _TARGET[verb](item.event)
-        if verb in _STRICT and target == value:
+        target = item.event.target()
+        if item.event.spec.strict and target == value:
             if not (item.absorbable and steps and steps[-1].event is not None and _by_change(steps, items)):
                 problems.append(item.report("history.contradiction", _contradiction(key, verb, target, steps, item.on)))
             continue
@@ -175,7 +134,7 @@ def _intervals(key: Key, items: list[Placed], problems: list[Problem]) -> tuple[
     intervals: list[Interval] = []
     for item in items:
         event = item.event
-        if event.verb in ("conflict", "sanction"):
+        if isinstance(event, m.ConflictEvent | m.Sanction):
             if event.until is not None and event.until <= item.on:
                 problems.append(
                     item.report(

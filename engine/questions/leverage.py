@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.evaluate import Assume, join, matrix, verdict_on
-from engine.world import World
+from engine import models as m
+from engine.compiler.world import World
+from engine.evaluation.join import join, verdict_on
+from engine.evaluation.sweep import matrix
+from engine.evaluation.tally import Assume
+from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
 
 __all__ = ["LeverageResult", "leverage"]
 
@@ -78,8 +82,44 @@ def leverage(
             after = snap.with_relation(index[a], index[b])
         else:
             after = snap.with_recognition(index[change["by"]], index[change["recognize"]])
-        kept = tuple(sorted((s, o) for s, o in unlocks if verdict_on(after, o, index[s], assume) != "blocked"))
+        kept = tuple(sorted((s, o) for s, o in unlocks if verdict_on(world.rules, after, o, index[s], assume) != "blocked"))
         if kept:
             confirmed.append(({**change, "on": day}, kept))
     confirmed.sort(key=lambda item: (-len(item[1]), sorted(map(str, item[0].items()))))
     return LeverageResult(on, tuple(confirmed[:limit]))
+
+
+def _check(question: m.LeverageQuestion, asked: Asked) -> None:
+    for j, org in enumerate(question.leverage.orgs or ()):
+        asked.need_org(org, "leverage", "orgs", j)
+
+
+def _answer(question: m.LeverageQuestion, asked: Asked, prepared: Any, progress: Progress | None) -> LeverageResult:
+    spec = question.leverage
+    return leverage(
+        asked.world, asked.on, orgs=spec.orgs, kinds=spec.kinds, limit=spec.limit, assume=asked.assume, progress=progress
+    )
+
+
+def _same_change(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    strip = {k: v for k, v in a.items() if k != "on"}, {k: v for k, v in b.items() if k != "on"}
+    if "establish" in strip[0] and "establish" in strip[1]:
+        return sorted(strip[0]["establish"]) == sorted(strip[1]["establish"])
+    return strip[0] == strip[1]
+
+
+def _expect(question: m.LeverageQuestion, result: LeverageResult) -> dict[str, Any] | None:
+    expect = question.expect
+    if expect is None:
+        return None
+    out: list[str] = []
+    changes = [change for change, _ in result.ranking]
+    if expect.first is not None and not (changes and _same_change(expect.first, changes[0])):
+        out.append(f"expected {expect.first} first, got {changes[0] if changes else 'nothing'}")
+    for wanted in expect.includes or ():
+        if not any(_same_change(wanted, c) for c in changes):
+            out.append(f"expected {wanted} in the ranking")
+    return outcome(out)
+
+
+register(QuestionKind("leverage", m.LeverageQuestion, _check, _answer, _expect))

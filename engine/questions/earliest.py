@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine.evaluate import Assume, join
-from engine.impact import referenced_orgs
-from engine.world import World
+from engine import models as m
+from engine.compiler.world import World
+from engine.evaluation.join import join
+from engine.evaluation.tally import Assume
+from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
 
 __all__ = ["EarliestResult", "earliest"]
 
@@ -41,12 +43,12 @@ class EarliestResult:
 
 def _relevant(world: World, state: str, org: str) -> list[tuple[date, Any]]:
     """(date, event) for every event that can change the verdict of ``state`` for ``org``."""
-    orgs = {org, *referenced_orgs(world).get(org, set())}
+    orgs = {org, *world.rules.names.get(org, frozenset())}
     found: list[tuple[date, Any]] = []
-    for key, timeline in world.timelines.items():
+    for key, timeline in world.facts.timelines.items():
         if state in key[1:] or (key[0] == "status" and key[2] in orgs):
             found.extend((step.on, step.event) for step in timeline.steps)
-    for key, intervals in world.intervals.items():
+    for key, intervals in world.facts.intervals.items():
         if state in key[1:]:
             for interval in intervals:
                 found.append((interval.start, interval.event))
@@ -75,7 +77,7 @@ def earliest(world: World, state: str, org: str, start: date, assume: Assume) ->
             if dated:
                 event = dated[0]
                 because = {**event.syntax(), **_provenance(event)}
-                if event.verb in ("conflict", "sanction") and event.when != on:
+                if event.spec.interval and event.when != on:
                     because = {**because, "until": on.isoformat()}  # the interval's end is what changed
             else:
                 because = {"rules": f"the {org} rules in force from {on.isoformat()}"}
@@ -85,3 +87,29 @@ def earliest(world: World, state: str, org: str, start: date, assume: Assume) ->
 
 def _provenance(event: Any) -> dict[str, Any]:
     return {k: getattr(event, k) for k in ("source", "confidence") if getattr(event, k, None) is not None}
+
+
+def _check(question: m.EarliestQuestion, asked: Asked) -> None:
+    spec = question.earliest
+    asked.need_state(spec.state, "earliest", "state")
+    asked.need_org(spec.org, "earliest", "org", on=spec.from_ or asked.on)
+
+
+def _answer(question: m.EarliestQuestion, asked: Asked, prepared: Any, progress: Progress | None) -> EarliestResult:
+    spec = question.earliest
+    return earliest(asked.world, spec.state, spec.org, spec.from_ or asked.on, asked.assume)
+
+
+def _expect(question: m.EarliestQuestion, result: EarliestResult) -> dict[str, Any] | None:
+    expect = question.expect
+    if expect is None:
+        return None
+    out: list[str] = []
+    if expect.date is not None and expect.date != result.found:
+        out.append(f"expected {expect.date.isoformat()}, got {result.found.isoformat() if result.found else 'never'}")
+    if expect.never and result.found is not None:
+        out.append(f"expected never, got {result.found.isoformat()}")
+    return outcome(out)
+
+
+register(QuestionKind("earliest", m.EarliestQuestion, _check, _answer, _expect))

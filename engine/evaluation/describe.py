@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.checks import bits
-from engine.rulebook import CompiledOrg
-from engine.timeline import Interval, Step, in_force
-from engine.world import World
+from engine.compiler.bitsets import bits
+from engine.compiler.context import OrgContext
+from engine.compiler.rulebook import CompiledOrg
+from engine.compiler.timeline import Interval, Step, in_force
+from engine.compiler.world import World
 
 __all__ = ["describe_org", "describe_state"]
 
@@ -36,7 +37,7 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
     """A state's record, statuses, relations exceptions, recognition, sanctions, conflicts and stances."""
     record = world.states[world.index[code]]
     snap = world.as_of(on)
-    ctx = snap.context("")
+    ctx = OrgContext(snap, "")
     i = world.index[code]
     memberships = []
     for org in sorted(world.orgs):
@@ -45,21 +46,21 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
             memberships.append(
                 {"org": org, "status": status, "since": _since(step), **_provenance(step and step.event)}
             )
-    default = bool(world.established >> i & 1)
+    default = bool(world.facts.established >> i & 1)
     relations = []
-    for key, timeline in world.timelines.items():
+    for key, timeline in world.facts.timelines.items():
         if key[0] != "rel" or code not in key[1:]:
             continue
         other = key[2] if key[1] == code else key[1]
         step = timeline.step_at(on)
         has = timeline.at(on)
-        if has == world.pair_default(code, other) and step is None:
+        if has == world.facts.pair_default(code, other) and step is None:
             continue  # nothing recorded yet on this date: the default holds
         entry: dict[str, Any] = {"state": other, "relations": bool(has), "since": _since(step)}
         if step is not None:
             entry |= _provenance(step.event)
-        elif key in world.never:
-            entry |= _provenance(world.never[key])
+        elif key in world.facts.never:
+            entry |= _provenance(world.facts.never[key])
             entry["note"] = "never established" + (f"; {entry['note']}" if "note" in entry else "")
         else:
             first = timeline.steps[0]
@@ -70,18 +71,18 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
     not_recognised_by = sorted(world.codes[j] for j in bits(world.all & ~(1 << i)) if not snap.rec[j] >> i & 1)
     sanctions = [
         {"from": iv.start.isoformat(), "until": iv.end.isoformat() if iv.end else None, **_provenance(iv.event)}
-        for iv in world.intervals.get(("sanction", code), ())
+        for iv in world.facts.intervals.get(("sanction", code), ())
         if iv.covers(on)
     ]
     conflicts = []
-    for key, intervals in world.intervals.items():
+    for key, intervals in world.facts.intervals.items():
         if key[0] == "conflict" and code in key[1:]:
             live = in_force(intervals, on)
             if live is not None:
                 other = key[2] if key[1] == code else key[1]
                 conflicts.append({"with": other, "from": live.start.isoformat(), **_provenance(live.event)})
     stances = []
-    for key, timeline in world.timelines.items():
+    for key, timeline in world.facts.timelines.items():
         if key[0] == "pos" and code in (key[2], key[3]):
             step = timeline.step_at(on)
             if step is not None:
@@ -90,7 +91,7 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
                     | _provenance(step.event)
                 )
     assessments = []
-    for key, timeline in world.timelines.items():
+    for key, timeline in world.facts.timelines.items():
         if key[0] == "assess" and key[2] == code:
             step = timeline.step_at(on)
             if step is not None:
@@ -137,7 +138,7 @@ def describe_org(world: World, code: str, on: date) -> dict[str, Any]:
     """An organisation's rules in force, its statuses and who holds them, and stances on bids."""
     org = world.orgs[code]
     snap = world.as_of(on)
-    ctx = snap.context(code)
+    ctx = OrgContext(snap, code)
     holders: dict[str, list[dict[str, Any]]] = {}
     for status, mask in sorted(snap.status.get(code, {}).items()):
         for i in bits(mask):
@@ -146,7 +147,7 @@ def describe_org(world: World, code: str, on: date) -> dict[str, Any]:
                 {"state": world.codes[i], "since": _since(step), **_provenance(step and step.event)}
             )
     stances = []
-    for key, timeline in world.timelines.items():
+    for key, timeline in world.facts.timelines.items():
         if key[0] == "pos" and key[1] == code:
             step = timeline.step_at(on)
             if step is not None:

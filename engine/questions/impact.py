@@ -14,11 +14,15 @@ from datetime import date
 from typing import Any
 
 from engine import models as m
-from engine.evaluate import Assume, matrix
-from engine.verdict import MatrixRow
-from engine.world import World
+from engine.common.errors import AccedeError
+from engine.compiler.world import World
+from engine.evaluation.sweep import matrix
+from engine.evaluation.tally import Assume
+from engine.evaluation.verdict import MatrixRow
+from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
+from engine.reading.loader import Located
 
-__all__ = ["ImpactResult", "impact", "referenced_orgs"]
+__all__ = ["ImpactResult", "impact"]
 
 
 @dataclass(frozen=True)
@@ -43,63 +47,24 @@ class ImpactResult:
         }
 
 
-def referenced_orgs(world: World) -> dict[str, set[str]]:
-    """For each organisation, the organisations whose members its rules or decisions name."""
-    out: dict[str, set[str]] = {code: set() for code in world.orgs}
-    for code, org in world.orgs.items():
-        for version in org.model.versions:
-            groups = [s.by for s in version.decision] + [s.veto for s in version.decision if s.veto]
-            for group in groups:
-                if group.kind == "members_of" and group.org:
-                    out[code].add(group.org)
-            for condition in version.conditions:
-                for found in _orgs_in(condition.check):
-                    out[code].add(found)
-    return out
-
-
-def _orgs_in(check: Any) -> list[str]:
-    found: list[str] = []
-    if isinstance(check, m.MemberOf):
-        found.append(check.member_of)
-    if isinstance(check, m.StatusIn) and isinstance(check.status_in, m.StatusInOrg):
-        found.append(check.status_in.in_)
-    for attr in ("relations_with", "recognized_by", "no_conflict_with"):
-        group = getattr(check, attr, None)
-        if isinstance(group, m.Group) and group.kind == "members_of" and group.org:
-            found.append(group.org)
-    for part in getattr(check, "all", ()) or getattr(check, "any", ()) or ():
-        found.extend(_orgs_in(part))
-    if isinstance(check, m.Not):
-        found.extend(_orgs_in(check.not_))
-    return found
-
-
-def _touched(world: World, changes: Sequence[Any]) -> tuple[set[str], set[str]]:
+def _touched(world: World, changes: Sequence[m.Event]) -> tuple[set[str], set[str]]:
     """States whose every verdict may change, and organisations whose every applicant's may."""
     states: set[str] = set()
     orgs: set[str] = set()
-    refs = referenced_orgs(world)
     for event in changes:
-        verb = event.verb
-        if verb in ("establish", "sever", "conflict", "end_conflict"):
-            states.update(getattr(event, verb))
-        elif verb in ("recognize", "withdraw_recognition"):
-            states.update((getattr(event, verb), event.by))
-        elif verb in ("admit", "leave"):
-            state, org = (event.admit, event.to) if verb == "admit" else (event.leave, event.from_)
-            states.add(state)
-            orgs.add(org)
-            orgs.update(code for code, named in refs.items() if org in named)
-        elif verb in ("sanction", "lift_sanctions") or verb in ("support", "oppose", "abstain"):
-            states.add(getattr(event, verb))
-        elif verb == "assess":
-            states.add(event.of)
+        if isinstance(event, m.Support | m.Oppose | m.Abstain):
+            # A stance bears on the applicant's bid only, not on the voter's own verdicts.
+            states.add(event.states()[0][0])
+            continue
+        states.update(code for code, _ in event.states())
+        org = event.org()
+        if event.spec.fact == "status" and org is not None:
+            orgs.update(world.rules.readers_of(org))
     return states, orgs
 
 
 def impact(
-    before: World, after: World, changes: Sequence[Any], on: date, *, orgs: Sequence[str] | None, assume: Assume
+    before: World, after: World, changes: Sequence[m.Event], on: date, *, orgs: Sequence[str] | None, assume: Assume
 ) -> ImpactResult:
     """Verdicts that differ between ``before`` and ``after`` (the same world plus ``changes``)."""
     scope = [code for code in (orgs or sorted(before.orgs)) if before.orgs[code].version_at(on) is not None]
@@ -121,3 +86,39 @@ def impact(
         if (rows_before[key].verdict, rows_before[key].failing) != (rows_after[key].verdict, rows_after[key].failing)
     ]
     return ImpactResult(on, tuple(changed))
+
+
+def _check(question: m.ImpactQuestion, asked: Asked) -> World | None:
+    for j, org in enumerate(question.impact.orgs or ()):
+        asked.need_org(org, "impact", "orgs", j)
+    located = [
+        (event, Located(asked.doc, (*asked.path, "impact", "changes", j)))
+        for j, event in enumerate(question.impact.changes)
+    ]
+    try:
+        return asked.world.with_changes(located, asked.on)
+    except AccedeError as exc:
+        asked.problems.extend(exc.problems)
+        return None
+
+
+def _answer(question: m.ImpactQuestion, asked: Asked, after: World, progress: Progress | None) -> ImpactResult:
+    spec = question.impact
+    return impact(asked.world, after, spec.changes, asked.on, orgs=spec.orgs, assume=asked.assume)
+
+
+def _expect(question: m.ImpactQuestion, result: ImpactResult) -> dict[str, Any] | None:
+    expect = question.expect
+    if expect is None:
+        return None
+    out: list[str] = []
+    rows = result.to_json()["changed"]
+    if expect.count is not None and expect.count != len(rows):
+        out.append(f"expected {expect.count} changed verdicts, got {len(rows)}")
+    for wanted in expect.includes or ():
+        if not any(wanted.items() <= row.items() for row in rows):
+            out.append(f"expected a change {wanted}")
+    return outcome(out)
+
+
+register(QuestionKind("impact", m.ImpactQuestion, _check, _answer, _expect))

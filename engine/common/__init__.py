@@ -1,0 +1,1 @@
+"""What every stage shares: problems and their codes, the one date parser, the one table of limits."""

@@ -1,0 +1,49 @@
+"""The one reading of a date, for files, the command line and query strings alike.
+
+ISO 8601 allows more than a calendar date (week dates such as ``2025-W35-6``, ordinal dates,
+basic forms such as ``20250831``); ``date.fromisoformat`` accepts several of them since Python
+3.11. accede documents calendar dates only, so every door reads exactly ``YYYY-MM-DD`` and nothing
+else, and one mistake gets one message wherever it is made.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from engine.common.errors import AccedeError
+
+__all__ = ["DATE_MESSAGE", "parse_date", "parse_day", "today"]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: How a date that does not parse is reported, wherever it was written.
+DATE_MESSAGE = "`{value}` is not an ISO 8601 calendar date (YYYY-MM-DD)"
+
+
+def parse_date(value: object) -> date | None:
+    """A calendar date from a ``date`` or a ``YYYY-MM-DD`` string; None when it is neither."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_day(text: str | None, field: str, today: date) -> date:
+    """A date given outside a file (a command-line option, a query string); ``today`` when absent."""
+    if text is None or text == "":
+        return today
+    found = parse_date(text)
+    if found is None:
+        raise AccedeError.one("date.invalid", DATE_MESSAGE.format(value=text[:40]), field=field)
+    return found
+
+
+def today() -> date:
+    """Today in UTC, as the docs say. Only the edges call it (the command line, the HTTP layer):
+    the engine never reads the clock, its date is always an explicit ``as_of``."""
+    return datetime.now(UTC).date()

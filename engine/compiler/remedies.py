@@ -1,0 +1,108 @@
+"""The remedy algebra and the change syntax: sets of atomic changes, combined and minimised.
+
+A remedy is a set of ``Change`` tuples, the identity of an event without its date
+(``("establish", "ARM", "PAK")``); alternatives are a tuple of such sets. ``both`` and ``either``
+combine alternatives for ``all`` and ``any``; ``minimise`` keeps only the smallest sets that are
+not supersets of others. The tuple form is read off the verb table, so every verb has one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, get_origin
+
+from engine import models as m
+from engine.common.limits import REMEDY_OPTIONS
+
+__all__ = ["NOTHING", "Change", "Options", "both", "change_syntax", "either", "event_change", "minimise", "same_change"]
+
+#: An atomic change a remedy may propose, e.g. ``("establish", "ARM", "PAK")``.
+Change = tuple[str, ...]
+#: Alternatives: any one of the sets lifts the check. ``()`` means nothing can.
+Options = tuple[frozenset[Change], ...]
+
+#: Most alternatives kept at any step of remedy search (smallest first).
+MAX_OPTIONS = REMEDY_OPTIONS.file
+
+NOTHING: Options = (frozenset(),)
+
+
+def same_change(a: Change, b: Change) -> bool:
+    """Pairs are symmetric: establishing ARM-PAK is establishing PAK-ARM."""
+    if a[0] == b[0] and a[0] in ("establish", "end_conflict"):
+        return {a[1], a[2]} == {b[1], b[2]}
+    return a == b
+
+
+def minimise(options: list[frozenset[Change]]) -> Options:
+    """Drop duplicates, supersets and self-contradictory sets; keep the smallest few."""
+    clean = []
+    for option in set(options):
+        if len(option) > 1:
+            admits = [c[1:3] for c in option if c[0] in ("admit", "leave")]
+            if len(admits) != len(set(admits)):
+                continue  # two statuses for one state in one organisation cannot both be remedies
+        clean.append(option)
+    clean.sort(key=_size_then_content)
+    kept: list[frozenset[Change]] = []
+    for option in clean:
+        if not any(k <= option for k in kept):
+            kept.append(option)
+        if len(kept) >= MAX_OPTIONS:
+            break
+    return tuple(kept)
+
+
+def _size_then_content(option: frozenset[Change]) -> tuple[int, list[Change]]:
+    return len(option), sorted(option)
+
+
+def both(a: Options, b: Options) -> Options:
+    return minimise([x | y for x in a for y in b])
+
+
+def either(a: Options, b: Options) -> Options:
+    return minimise([*a, *b])
+
+
+def _layout(spec: m.Verb) -> tuple[tuple[str, str, str], ...]:
+    """(attribute, alias, shape) of the fields that identify an event of one verb, in order."""
+    dated = {"on", "until"} | ({"from_"} if spec.interval else set())
+    out = []
+    for name, info in spec.model.model_fields.items():
+        if name in dated or name in ("source", "confidence", "note"):
+            continue
+        shape = "pair" if get_origin(info.annotation) is tuple else "bool" if info.annotation is bool else "one"
+        out.append((name, info.alias or name, shape))
+    return tuple(out)
+
+
+_LAYOUTS = {verb: _layout(spec) for verb, spec in m.VERBS.items()}
+
+
+def event_change(event: m.Event) -> Change:
+    """The change an event stands for (to match ``forbid`` lists and remedies), ignoring its date."""
+    out: list[str] = [event.verb]
+    for name, _alias, shape in _LAYOUTS[event.verb]:
+        value = getattr(event, name)
+        if shape == "pair":
+            out.extend(value)
+        elif shape == "bool":
+            out.append("true" if value else "false")
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def change_syntax(change: Change, day: str) -> dict[str, Any]:
+    """A change written as a scenario change (dated ``day``), so a remedy can be pasted back."""
+    out: dict[str, Any] = {}
+    rest = list(change[1:])
+    for _name, alias, shape in _LAYOUTS[change[0]]:
+        if shape == "pair":
+            out[alias] = [rest.pop(0), rest.pop(0)]
+        elif shape == "bool":
+            out[alias] = rest.pop(0) == "true"
+        else:
+            out[alias] = rest.pop(0)
+    out["from" if m.VERBS[change[0]].interval else "on"] = day
+    return out

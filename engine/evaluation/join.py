@@ -1,0 +1,130 @@
+"""One applicant, one organisation, one date: the verdict, its evidence, its tally and its remedies.
+
+Pure functions of a compiled world, a date and the question; no I/O, no clock. ``combine`` is the
+one statement of how conditions and the decision make a verdict; the sweep and the watcher use it
+too, and every verdict reads the same memoised condition bitsets, so the answers cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from engine.common.limits import REMEDIES
+from engine.compiler.context import OrgContext
+from engine.compiler.facts import Snapshot
+from engine.compiler.remedies import Change, Options, both, change_syntax
+from engine.compiler.rulebook import CompiledCondition, CompiledOrg, CompiledVersion, Rulebook
+from engine.compiler.world import World
+from engine.evaluation.tally import Assume, StageOutcome, combine_stages, decide, tally
+from engine.evaluation.verdict import ConditionResult, Decision, JoinVerdict, Outcome, Remedy, VerdictName
+
+__all__ = ["combine", "join", "rules_in_force", "verdict_on"]
+
+#: Most remedies reported for one verdict, smallest first.
+MAX_REMEDIES = REMEDIES.file
+
+
+def combine(failing: bool, unknown: bool, decision: StageOutcome) -> VerdictName:
+    """The combining rule: a failing condition or a failed decision blocks; an unknown leaves it open."""
+    if failing or decision == "fails":
+        return "blocked"
+    return "undetermined" if unknown or decision == "unknown" else "eligible"
+
+
+def join(
+    world: World,
+    state: str,
+    org: str,
+    on: date,
+    *,
+    assume: Assume = "unknown",
+    forbid: Sequence[Change] = (),
+    remedies: bool = True,
+) -> JoinVerdict:
+    """One applicant, one organisation, one date: the verdict with evidence and remedies.
+
+    ``remedies=False`` skips the remedy search for callers that need only the verdict and why.
+    """
+    snap = world.as_of(on)
+    i = world.index[state]
+    compiled = world.orgs[org]
+    version = rules_in_force(compiled, on)
+    ctx = OrgContext(snap, org, tuple(forbid))
+    bit = 1 << i
+    results = []
+    for condition in version.conditions:
+        holds, fails = condition.check.masks(ctx)
+        outcome: Outcome = "holds" if holds & bit else "fails" if fails & bit else "unknown"
+        evidence = tuple(condition.check.explain(ctx, i, outcome)) if outcome != "holds" else ()
+        results.append(
+            ConditionResult(condition.id, condition.text, condition.source, condition.confidence, outcome, evidence)
+        )
+    stages = tuple(tally(ctx, stage, i, assume) for stage in version.decision)
+    decision = Decision(combine_stages(s.outcome for s in stages), stages)
+    outcomes = {r.outcome for r in results}
+    verdict = combine("fails" in outcomes, "unknown" in outcomes, decision.outcome)
+    found: tuple[Remedy, ...] = ()
+    irremediable: tuple[str, ...] = ()
+    failing = [c for c, r in zip(version.conditions, results, strict=True) if r.outcome == "fails"]
+    if failing and remedies:
+        found, irremediable = _remedies(ctx, i, failing, on)
+    status, _ = ctx.status_of(i, org)
+    return JoinVerdict(
+        state, org, on, verdict, tuple(results), decision, found, irremediable, version.valid_from, status
+    )
+
+
+def _lifts(ctx: OrgContext, i: int, option: frozenset[Change], conditions: Sequence[CompiledCondition]) -> bool:
+    after = OrgContext(ctx.snap.with_remedy(option), ctx.org)
+    bit = 1 << i
+    return all(c.check.masks(after)[0] & bit for c in conditions)
+
+
+def rules_in_force(compiled: CompiledOrg, on: date) -> CompiledVersion:
+    """The rule version in force on ``on``; scenario validation refuses dates without one first."""
+    version = compiled.version_at(on)
+    if version is None:
+        # The scenario validator refuses such questions first; this guards direct callers.
+        raise ValueError(f"the {compiled.code} has no rules in force on {on.isoformat()}")
+    return version
+
+
+def _remedies(
+    ctx: OrgContext, i: int, failing: Sequence[CompiledCondition], on: date
+) -> tuple[tuple[Remedy, ...], tuple[str, ...]]:
+    options: Options = (frozenset(),)
+    lifted: list[str] = []
+    stuck: list[str] = []
+    for condition in failing:
+        lift = condition.check.lift(ctx, i, True)
+        if not lift:
+            stuck.append(condition.id)
+            continue
+        options = both(options, lift) if lifted else lift
+        lifted.append(condition.id)
+    if not lifted or not options:
+        return (), tuple(stuck)
+    # Conditions can interfere (admitting a state as observer lifts one condition and breaks
+    # another that needs it a member): every candidate is checked on the date with its changes made.
+    claimed = [c for c in failing if c.id in lifted]
+    options = tuple(o for o in options if _lifts(ctx, i, o, claimed))
+    remedies = []
+    day = on.isoformat()
+    for option in options[:MAX_REMEDIES]:
+        changes = tuple(change_syntax(c, day) for c in sorted(option))
+        remedies.append(Remedy(changes, tuple(lifted)))
+    return tuple(remedies), tuple(stuck)
+
+
+def verdict_on(rules: Rulebook, snap: Snapshot, org: str, i: int, assume: Assume) -> VerdictName:
+    """The verdict alone, on a snapshot (possibly a hypothetical variant of one)."""
+    version = rules_in_force(rules.orgs[org], snap.on)
+    ctx = OrgContext(snap, org)
+    unknown = False
+    for condition in version.conditions:
+        holds, fails = condition.check.masks(ctx)
+        if fails >> i & 1:
+            return "blocked"
+        unknown = unknown or not holds >> i & 1
+    return combine(False, unknown, decide(ctx, version, i, assume))

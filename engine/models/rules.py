@@ -1,0 +1,68 @@
+"""Rule files: an organisation, its statuses and its dated rule versions (conditions and decision)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from engine.models._base import DEFAULT_STATUSES, ConditionId, Confidence, IsoDate, Model, OrgCode, Status, Text
+from engine.models.checks import Check
+from engine.models.groups import Group
+
+__all__ = ["AtLeast", "Condition", "Organization", "PassRule", "Stage", "Version"]
+
+
+class Condition(Model):
+    id: ConditionId
+    text: Text
+    source: Text | None = None
+    confidence: Confidence | None = None
+    check: Check
+
+
+class AtLeast(Model):
+    at_least: int = Field(ge=1, strict=True)
+
+
+PassRule = Literal["unanimity", "majority", "two_thirds"] | AtLeast
+
+
+class Stage(Model):
+    by: Group
+    pass_: PassRule = Field(alias="pass")
+    veto: Group | None = None
+
+    def pass_syntax(self) -> Any:
+        return self.pass_ if isinstance(self.pass_, str) else {"at_least": self.pass_.at_least}
+
+
+class Version(Model):
+    valid_from: IsoDate
+    valid_until: IsoDate | None = None
+    source: Text | None = None
+    conditions: tuple[Condition, ...] = ()
+    decision: tuple[Stage, ...] = ()
+
+
+class Organization(Model):
+    """An organisation and its rule versions: the body of ``rules/<ORG>.yaml``."""
+
+    code: OrgCode = Field(alias="org", validation_alias="org")
+    name: Text
+    #: How prose names it: "NATO", "the Council of Europe"; default "the <code>".
+    called: Text | None = None
+    source: Text | None = None
+    note: Text | None = None
+    statuses: tuple[Status, ...] = Field(default=DEFAULT_STATUSES, min_length=1)
+
+    versions: tuple[Version, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _code_or_org(cls, value: Any) -> Any:
+        # Rule files say `org:`, inline worlds say `code:` (SPEC); both mean the same field.
+        if isinstance(value, dict) and "code" in value and "org" not in value:
+            value = {("org" if k == "code" else k): v for k, v in value.items()}
+        return value
+

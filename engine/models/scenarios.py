@@ -1,0 +1,195 @@
+"""Scenario files: a world, a date, what-if changes and amendments, questions and expectations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import Discriminator, Field, StringConstraints, Tag
+
+from engine.models._base import ConditionId, IsoDate, Model, OrgCode, StateCode, Text
+from engine.models.events import Event
+from engine.models.rules import Condition, Stage
+from engine.models.worlds import WorldFile
+
+__all__ = [
+    "QUESTION_KINDS",
+    "Amendment",
+    "Assume",
+    "EarliestExpectation",
+    "EarliestQuestion",
+    "EarliestSpec",
+    "Expectation",
+    "ImpactExpectation",
+    "ImpactQuestion",
+    "ImpactSpec",
+    "JoinQuestion",
+    "JoinSpec",
+    "LeverageExpectation",
+    "LeverageQuestion",
+    "LeverageSpec",
+    "MatrixQuestion",
+    "MatrixSpec",
+    "OrderExpectation",
+    "OrderQuestion",
+    "OrderSpec",
+    "Question",
+    "QuestionBase",
+    "Replacement",
+    "Scenario",
+    "VerdictName",
+]
+
+VerdictName = Literal["eligible", "undetermined", "blocked"]
+Assume = Literal["unknown", "support", "oppose"]
+
+
+class Expectation(Model):
+    verdict: VerdictName | None = None
+    failing: tuple[ConditionId, ...] | None = None
+    holding: tuple[ConditionId, ...] | None = None
+
+
+class JoinSpec(Model):
+    state: StateCode
+    org: OrgCode
+    forbid: tuple[Event, ...] = ()
+
+
+class MatrixSpec(Model):
+    orgs: tuple[OrgCode, ...] | None = None
+    states: tuple[StateCode, ...] | None = None
+
+
+class QuestionBase(Model):
+    id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    as_of: IsoDate | None = None
+    assume: Assume | None = None
+    kind: ClassVar[str]
+
+
+class JoinQuestion(QuestionBase):
+    kind: ClassVar[str] = "join"
+    join: JoinSpec
+    expect: Expectation | None = None
+
+
+class MatrixQuestion(QuestionBase):
+    kind: ClassVar[str] = "matrix"
+    matrix: MatrixSpec = MatrixSpec()
+
+
+class OrderSpec(Model):
+    org: OrgCode
+    applicants: tuple[StateCode, ...] = Field(min_length=1, max_length=16)
+
+
+class ImpactSpec(Model):
+    changes: tuple[Event, ...] = Field(min_length=1, max_length=100)
+    orgs: tuple[OrgCode, ...] | None = None
+
+
+class LeverageSpec(Model):
+    orgs: tuple[OrgCode, ...] | None = None
+    kinds: tuple[Literal["establish", "recognize"], ...] = ("establish", "recognize")
+    limit: int = Field(default=20, ge=1, le=500)
+
+
+class EarliestSpec(Model):
+    state: StateCode
+    org: OrgCode
+    from_: IsoDate | None = Field(default=None, alias="from")
+
+
+class OrderExpectation(Model):
+    largest: int | None = None
+    includes: tuple[tuple[StateCode, ...], ...] | None = None
+    conflicts: tuple[tuple[StateCode, StateCode], ...] | None = None
+
+
+class ImpactExpectation(Model):
+    count: int | None = None
+    includes: tuple[dict[str, str], ...] | None = None
+
+
+class LeverageExpectation(Model):
+    first: dict[str, Any] | None = None
+    includes: tuple[dict[str, Any], ...] | None = None
+
+
+class EarliestExpectation(Model):
+    date: IsoDate | None = None
+    never: bool | None = None
+
+
+class OrderQuestion(QuestionBase):
+    kind: ClassVar[str] = "order"
+    order: OrderSpec
+    expect: OrderExpectation | None = None
+
+
+class ImpactQuestion(QuestionBase):
+    kind: ClassVar[str] = "impact"
+    impact: ImpactSpec
+    expect: ImpactExpectation | None = None
+
+
+class LeverageQuestion(QuestionBase):
+    kind: ClassVar[str] = "leverage"
+    leverage: LeverageSpec = LeverageSpec()
+    expect: LeverageExpectation | None = None
+
+
+class EarliestQuestion(QuestionBase):
+    kind: ClassVar[str] = "earliest"
+    earliest: EarliestSpec
+    expect: EarliestExpectation | None = None
+
+
+QUESTION_KINDS: tuple[str, ...] = ("join", "matrix", "order", "impact", "leverage", "earliest")
+
+
+def _question_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kinds = [k for k in value if k in QUESTION_KINDS]
+        return kinds[0] if len(kinds) == 1 else None
+    return getattr(value, "kind", None)
+
+
+Question = Annotated[
+    Union[  # noqa: UP007
+        Annotated[JoinQuestion, Tag("join")],
+        Annotated[MatrixQuestion, Tag("matrix")],
+        Annotated[OrderQuestion, Tag("order")],
+        Annotated[ImpactQuestion, Tag("impact")],
+        Annotated[LeverageQuestion, Tag("leverage")],
+        Annotated[EarliestQuestion, Tag("earliest")],
+    ],
+    Discriminator(_question_kind, custom_error_type="question_invalid", custom_error_message="not a known question"),
+]
+
+
+class Replacement(Model):
+    decision: tuple[Stage, ...]
+
+
+class Amendment(Model):
+    """A what-if on one organisation's rules, applied to every version."""
+
+    drop: tuple[ConditionId, ...] = ()
+    add: tuple[Condition, ...] = ()
+    replace: Replacement | None = None
+
+
+class Scenario(Model):
+    scenario: Text
+    description: Text | None = None
+    world: Annotated[str, StringConstraints(min_length=1, max_length=500)] | WorldFile = "default"
+    as_of: IsoDate
+    assume: Assume = "unknown"
+    changes: tuple[Event, ...] = ()
+    amend: dict[OrgCode, Amendment] = Field(default_factory=dict)
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
+for _model in (Amendment, Scenario):
+    _model.model_rebuild()

@@ -1,0 +1,59 @@
+"""World files: states, never-established pairs, organisations and the event history."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import field_validator
+
+from engine.models._base import Confidence, Model, StateCode, Text
+from engine.models.events import Event, Pair, distinct_pair
+from engine.models.rules import Organization
+
+__all__ = ["NeverEstablished", "StateRecord", "WorldFile"]
+
+
+class StateRecord(Model):
+    code: StateCode
+    name: Text
+    region: Text
+    subregion: Text | None = None
+    default_relations: Literal["none", "established"] | None = None
+    source: Text | None = None
+    note: Text | None = None
+
+
+class NeverEstablished(Model):
+    """A pair of states that have never had diplomatic relations (no date: there is no event).
+
+    An extension of the SPEC's vocabulary: without it such a pair could only be written as a dated
+    ``sever``, which would claim relations existed before and be worded "severed on".
+    """
+
+    pair: Pair
+    source: Text | None = None
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+    @field_validator("pair")
+    @classmethod
+    def _two_states(cls, value: tuple[str, str]) -> tuple[str, str]:
+        return distinct_pair(value)
+
+
+class WorldFile(Model):
+    """A world: its header, states, organisations and history (a folder merges several files)."""
+
+    name: Text | None = None
+    default_relations: Literal["none", "established"] = "none"
+    source: Text | None = None
+    note: Text | None = None
+    rules: Text | None = None
+    states: tuple[StateRecord, ...] = ()
+    organizations: tuple[Organization, ...] = ()
+    events: tuple[Event, ...] = ()
+    never_established: tuple[NeverEstablished, ...] = ()
+
+
+
+WorldFile.model_rebuild()

@@ -1,0 +1,59 @@
+"""Strict JSON: HTTP bodies and ``accede watch``'s input lines, read into the engine's documents.
+
+No YAML features (so no aliases), no duplicate keys, no NaN or Infinity, nesting at most the
+documented depth. What is read is then validated by the engine exactly as a file is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine.common.errors import AccedeError
+from engine.common.limits import NESTING_DEPTH
+from engine.reading.yaml12 import Document
+
+__all__ = ["read_json"]
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise AccedeError.one("yaml.duplicate-key", f"key `{key}` appears twice in one object", field=key)
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > NESTING_DEPTH.file:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level)
+    return level
+
+
+def read_json(body: bytes | str, name: str, *, limit: int, what: str = "body") -> Document:
+    """One JSON object as a document; every problem located by line and column where JSON gives one."""
+    size = len(body.encode("utf-8") if isinstance(body, str) else body)
+    if size > limit:
+        raise AccedeError.one("file.too-large", f"the {what} is {size} bytes; the limit is {limit}", file=name)
+    try:
+        data = json.loads(body, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise AccedeError.one(
+            "json.syntax", f"not valid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
+        ) from None
+    except (RecursionError, UnicodeDecodeError, ValueError) as exc:
+        raise AccedeError.one("json.syntax", f"not valid JSON: {type(exc).__name__.lower()}", file=name) from None
+    if _depth(data) > NESTING_DEPTH.file:
+        raise AccedeError.one("yaml.too-complex", f"the {what} nests deeper than {NESTING_DEPTH.file} levels", file=name)
+    if not isinstance(data, dict):
+        raise AccedeError.one("schema.not-mapping", f"the {what} must be a JSON object", file=name)
+    return Document(name, data)
