@@ -247,7 +247,9 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         for k, item in enumerate(args.subscribe):
             state, _, org = item.upper().partition(":")
             report = _option(f"--subscribe[{k}]")
-            if not check_state(state, world.index, report, problems) or not check_org(org, world.orgs, report, problems):
+            if not check_state(state, world.index, report, problems) or not check_org(
+                org, world.orgs, report, problems
+            ):
                 continue
             if world.orgs[org].version_at(on) is None:
                 problems.append(report("scenario.no-rules", f"the {org} has no rules in force on {on.isoformat()}"))

@@ -110,7 +110,7 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
             message = f"question id `{qid}` is used twice"
             problems.append(doc.problem("scenario.duplicate-question", message, ("questions", k, "id")))
         seen.add(qid)
-        asked = _asked(world, doc, scenario, question, k, problems)
+        asked = _asked(world, doc, scenario, question, k, problems=problems)
         prepared[k] = KINDS[question.kind].check(question, asked)
     if problems:
         raise AccedeError(problems)
@@ -118,8 +118,9 @@ def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_di
 
 
 def _asked(
-    world: World, doc: Document, scenario: m.Scenario, question: m.QuestionBase, k: int, problems: list[Problem]
+    world: World, doc: Document, scenario: m.Scenario, question: m.QuestionBase, k: int, *, problems: list[Problem]
 ) -> Asked:
+    """A question's view of its scenario: its own date and assumption, or the scenario's."""
     on = question.as_of or scenario.as_of
     return Asked(world, doc, ("questions", k), on, question.assume or scenario.assume, problems)
 
@@ -132,7 +133,7 @@ def run(prepared: Prepared, progress: Progress | None = None) -> ScenarioResult:
     for k, question in enumerate(scenario.questions):
         qid = question_id(question, k)
         kind = KINDS[question.kind]
-        asked = _asked(prepared.world, prepared.doc, scenario, question, k, [])
+        asked = _asked(prepared.world, prepared.doc, scenario, question, k, problems=[])
         result = kind.answer(question, asked, prepared.prepared.get(k), progress)
         verdicts[qid] = result
         expect = kind.expect(question, result) if kind.expect is not None else None

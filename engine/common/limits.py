@@ -18,8 +18,8 @@ __all__ = [
     "LIMITS",
     "MATRIX_QUESTIONS",
     "NESTING_DEPTH",
-    "ORDER_APPLICANTS",
     "ORDERS_LISTED",
+    "ORDER_APPLICANTS",
     "QUESTIONS",
     "REMEDIES",
     "REMEDY_OPTIONS",
@@ -53,9 +53,7 @@ ALIAS_EXPANSIONS = Limit(
 )
 CHANGES = Limit("changes per scenario or request", 1_000, 100, "a what-if, not a second world")
 QUESTIONS = Limit("questions per scenario", 500, 50, "each question is evaluated in full")
-MATRIX_QUESTIONS = Limit(
-    "matrix questions per scenario", 500, 5, "each sweeps every state against every organisation"
-)
+MATRIX_QUESTIONS = Limit("matrix questions per scenario", 500, 5, "each sweeps every state against every organisation")
 IMPACT_CHANGES = Limit("changes per impact question", 100, None, "impact compares two sweeps of the touched pairs")
 ORDER_APPLICANTS = Limit("applicants per order question", 16, None, "the search visits every subset: 2^16 at most")
 ORDERS_LISTED = Limit("orders listed per order question", 100, None, "the rest are counted, not listed")

@@ -27,6 +27,7 @@ from engine.compiler.remedies import NOTHING, Options, both, either, same_change
 
 __all__ = ["CompiledCheck", "compile_check"]
 
+
 def _status_fact(ctx: OrgContext, i: int, org: str) -> Evidence:
     status, since = ctx.status_of(i, org)
     fact = f"holds status {status} in the {org}" if status else f"holds no status in the {org}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from engine import models as m
 from engine.compiler.facts import Snapshot
@@ -27,7 +27,7 @@ class Masked(Protocol):
 class OrgContext:
     """One snapshot seen from one organisation: what `members` means, and fact look-ups."""
 
-    __slots__ = ("_memo", "all", "forbid", "org", "snap", "facts")
+    __slots__ = ("_memo", "all", "facts", "forbid", "org", "snap")
 
     def __init__(self, snap: Snapshot, org: str, forbid: tuple[tuple[str, ...], ...] = ()) -> None:
         self.snap = snap

@@ -391,6 +391,8 @@ class Facts:
         baseline's snapshots: a long-running service would grow with every amended request.
         """
         return replace(self, base=self, touched=frozenset(), _snapshots=OrderedDict(), _lock=threading.Lock())
+
+
 def _blaming(blame: Callable[[str, str], Problem]) -> Callable[[str, str], Problem]:
     """Report a history event that a change made contradictory at the change itself."""
 

@@ -86,8 +86,10 @@ def _orgs_in_check(check: m.Check) -> Iterator[str]:
     elif isinstance(check, m.StatusIn) and isinstance(check.status_in, m.StatusInOrg):
         yield check.status_in.in_
     elif isinstance(check, m.RelationsWith | m.RecognizedBy | m.NoConflictWith):
-        group = check.relations_with if isinstance(check, m.RelationsWith) else (
-            check.recognized_by if isinstance(check, m.RecognizedBy) else check.no_conflict_with
+        group = (
+            check.relations_with
+            if isinstance(check, m.RelationsWith)
+            else (check.recognized_by if isinstance(check, m.RecognizedBy) else check.no_conflict_with)
         )
         if group.kind == "members_of" and group.org:
             yield group.org

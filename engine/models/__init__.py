@@ -7,7 +7,18 @@ sections; this facade re-exports every name, so ``from engine import models as m
 import callers need.
 """
 
-from engine.models._base import DEFAULT_STATUSES, ConditionId, Confidence, IsoDate, Key, Model, OrgCode, StateCode, Status, Text
+from engine.models._base import (
+    DEFAULT_STATUSES,
+    ConditionId,
+    Confidence,
+    IsoDate,
+    Key,
+    Model,
+    OrgCode,
+    StateCode,
+    Status,
+    Text,
+)
 from engine.models.checks import (
     CHECK_VERBS,
     AllOf,
@@ -154,8 +165,8 @@ __all__ = [
     "StatusInOrg",
     "Support",
     "Text",
-    "VerdictName",
     "Verb",
+    "VerdictName",
     "Version",
     "WithdrawRecognition",
     "WorldFile",

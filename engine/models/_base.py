@@ -56,4 +56,3 @@ DEFAULT_STATUSES: tuple[str, ...] = (
     "applicant",
     "suspended",
 )
-

@@ -131,6 +131,5 @@ Check = Annotated[
 ]
 
 
-
 for _model in (AllOf, AnyOf, Not):
     _model.model_rebuild()

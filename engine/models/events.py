@@ -24,8 +24,8 @@ __all__ = [
     "Event",
     "EventBase",
     "FactKey",
-    "LiftSanctions",
     "Leave",
+    "LiftSanctions",
     "Oppose",
     "Pair",
     "Recognize",
@@ -39,6 +39,7 @@ __all__ = [
 
 #: The fact an event is about: ``("rel", "ARM", "PAK")``, ``("status", "ARM", "SCO")``...
 FactKey = tuple[str, ...]
+
 
 class EventBase(Model):
     """What every event has: its verb, its provenance, and what the verb table says of it."""
@@ -304,7 +305,12 @@ VERBS: dict[str, Verb] = {
         Sanction, "sanction", ("sanction",), lambda e: ("sanction", e.sanction), lambda e: None, interval=True
     ),
     "lift_sanctions": Verb(
-        LiftSanctions, "sanction", ("lift_sanctions",), lambda e: ("sanction", e.lift_sanctions), lambda e: None, ends=True
+        LiftSanctions,
+        "sanction",
+        ("lift_sanctions",),
+        lambda e: ("sanction", e.lift_sanctions),
+        lambda e: None,
+        ends=True,
     ),
     "support": Verb(
         Support, "pos", ("support", "by"), lambda e: ("pos", e.in_, e.support, e.by), lambda e: "support", org="in_"
@@ -346,4 +352,3 @@ Event = Annotated[
     ],
     Discriminator(_event_verb, custom_error_type="event_invalid", custom_error_message="not a known event"),
 ]
-

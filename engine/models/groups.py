@@ -53,4 +53,3 @@ class Group(Model):
         if self.kind == "members_of":
             return f"member of the {self.org}"
         return "named state"
-

@@ -65,4 +65,3 @@ class Organization(Model):
         if isinstance(value, dict) and "code" in value and "org" not in value:
             value = {("org" if k == "code" else k): v for k, v in value.items()}
         return value
-

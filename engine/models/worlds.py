@@ -55,5 +55,4 @@ class WorldFile(Model):
     never_established: tuple[NeverEstablished, ...] = ()
 
 
-
 WorldFile.model_rebuild()

@@ -35,7 +35,9 @@ def _check(question: m.JoinQuestion, asked: Asked) -> tuple[Change, ...]:
     return tuple(forbid)
 
 
-def _answer(question: m.JoinQuestion, asked: Asked, forbid: tuple[Change, ...], progress: Progress | None) -> JoinVerdict:
+def _answer(
+    question: m.JoinQuestion, asked: Asked, forbid: tuple[Change, ...], progress: Progress | None
+) -> JoinVerdict:
     spec = question.join
     return join(asked.world, spec.state, spec.org, asked.on, assume=asked.assume, forbid=forbid)
 

@@ -82,7 +82,9 @@ def leverage(
             after = snap.with_relation(index[a], index[b])
         else:
             after = snap.with_recognition(index[change["by"]], index[change["recognize"]])
-        kept = tuple(sorted((s, o) for s, o in unlocks if verdict_on(world.rules, after, o, index[s], assume) != "blocked"))
+        kept = tuple(
+            sorted((s, o) for s, o in unlocks if verdict_on(world.rules, after, o, index[s], assume) != "blocked")
+        )
         if kept:
             confirmed.append(({**change, "on": day}, kept))
     confirmed.sort(key=lambda item: (-len(item[1]), sorted(map(str, item[0].items()))))
@@ -97,7 +99,13 @@ def _check(question: m.LeverageQuestion, asked: Asked) -> None:
 def _answer(question: m.LeverageQuestion, asked: Asked, prepared: Any, progress: Progress | None) -> LeverageResult:
     spec = question.leverage
     return leverage(
-        asked.world, asked.on, orgs=spec.orgs, kinds=spec.kinds, limit=spec.limit, assume=asked.assume, progress=progress
+        asked.world,
+        asked.on,
+        orgs=spec.orgs,
+        kinds=spec.kinds,
+        limit=spec.limit,
+        assume=asked.assume,
+        progress=progress,
     )
 
 

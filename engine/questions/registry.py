@@ -55,7 +55,9 @@ class Asked:
         day = on or self.on
         first = self.world.orgs[code].first_date
         if first is None:
-            self.problems.append(self.report(*sub)("scenario.no-rules", f"the {code} has no accession rules to evaluate"))
+            self.problems.append(
+                self.report(*sub)("scenario.no-rules", f"the {code} has no accession rules to evaluate")
+            )
             return False
         if day < first:
             message = (
@@ -79,7 +81,7 @@ class QuestionKind:
     model: type[m.QuestionBase]
     check: Callable[[Any, Asked], Any]
     answer: Callable[[Any, Asked, Any, Progress | None], Result]
-    expect: Callable[[Any, Any], dict[str, Any]] | None = None
+    expect: Callable[[Any, Any], dict[str, Any] | None] | None = None
 
 
 #: Every kind, by the key a scenario writes (``join``, ``matrix``...).

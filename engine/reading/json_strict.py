@@ -53,7 +53,9 @@ def read_json(body: bytes | str, name: str, *, limit: int, what: str = "body") -
     except (RecursionError, UnicodeDecodeError, ValueError) as exc:
         raise AccedeError.one("json.syntax", f"not valid JSON: {type(exc).__name__.lower()}", file=name) from None
     if _depth(data) > NESTING_DEPTH.file:
-        raise AccedeError.one("yaml.too-complex", f"the {what} nests deeper than {NESTING_DEPTH.file} levels", file=name)
+        raise AccedeError.one(
+            "yaml.too-complex", f"the {what} nests deeper than {NESTING_DEPTH.file} levels", file=name
+        )
     if not isinstance(data, dict):
         raise AccedeError.one("schema.not-mapping", f"the {what} must be a JSON object", file=name)
     return Document(name, data)

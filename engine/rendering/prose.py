@@ -106,7 +106,8 @@ def _stage_phrase(world: World, verdict: JoinVerdict) -> str | None:
             who = stage.vetoed_by or stage.oppose
             if who:
                 verb = "opposes" if len(who) == 1 else "oppose"
-                return f"{_names([name_of(world, c) for c in who])} {verb} it ({rule_phrase(stage.pass_)} of {stage.voters})"
+                names = _names([name_of(world, c) for c in who])
+                return f"{names} {verb} it ({rule_phrase(stage.pass_)} of {stage.voters})"
             return f"the decision ({rule_phrase(stage.pass_)} of {stage.voters}) cannot reach {stage.needed} supporters"
     return None
 

@@ -6,7 +6,7 @@ when the output is a terminal, and plain text otherwise, so pipes and tests see 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.console import Console
@@ -25,7 +25,15 @@ from engine.questions.registry import Result
 from engine.rendering.prose import event_phrase, explain, name_of, org_called, rule_phrase
 from engine.scenario import Answer, ScenarioResult
 
-__all__ = ["RENDERERS", "expectation_lines", "render_join", "render_matrix", "render_org", "render_scenario", "render_state"]
+__all__ = [
+    "RENDERERS",
+    "expectation_lines",
+    "render_join",
+    "render_matrix",
+    "render_org",
+    "render_scenario",
+    "render_state",
+]
 
 _STYLE = {"eligible": "bold green", "undetermined": "bold yellow", "blocked": "bold red"}
 _MARK = {"holds": ("✓", "green"), "fails": ("✗", "red"), "unknown": ("?", "yellow")}
@@ -247,8 +255,6 @@ def render_earliest(console: Console, world: World, result: EarliestResult) -> N
             f"{who} is no longer blocked from joining {org} from {result.found.isoformat()}: "
             f"{event_phrase(world, result.because)}{source}."
         )
-
-
 
 
 #: How each question kind's answer is shown; every registered kind has one (checked at import).

@@ -51,7 +51,7 @@ class CheckedWorld:
     orgs: dict[str, m.Organization] = field(default_factory=dict)
     reporters: dict[str, RuleReport] = field(default_factory=dict)
     events: list[tuple[m.Event, Located]] = field(default_factory=list)  # the events without problems
-    never: dict[tuple[str, str, str], m.NeverEstablished] = field(default_factory=dict)
+    never: dict[m.FactKey, m.NeverEstablished] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -171,7 +171,9 @@ def validate_rules(
     for code, org in orgs.items():
         report = reporters[code]
 
-        def need_state(state: str, path: tuple[str | int, ...], rule_id: str | None, report: RuleReport = report) -> None:
+        def need_state(
+            state: str, path: tuple[str | int, ...], rule_id: str | None, report: RuleReport = report
+        ) -> None:
             if state not in known_states:
                 problems.append(report(*unknown_state(state, known_states), path, rule_id))
 
