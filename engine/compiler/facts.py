@@ -128,27 +128,28 @@ class Snapshot:
             return found
 
         for change in changes:
-            verb = change[0]
-            if verb == "establish":
+            # Remedies only ever improve standing: these are the only changes they propose.
+            fact = m.VERBS[change[0]].fact
+            if fact == "rel":  # ("establish", a, b)
                 i, j = index[change[1]], index[change[2]]
                 rel, rec = rows("rel"), rows("rec")
                 set_pair(rel, i, j, True)
                 rec[i] |= rel[i]
                 rec[j] |= rel[j]
-            elif verb == "recognize":  # ("recognize", recognised, recogniser)
+            elif fact == "rec":  # ("recognize", recognised, recogniser)
                 rows("rec")[index[change[2]]] |= 1 << index[change[1]]
-            elif verb in ("admit", "leave"):
+            elif fact == "status":  # ("admit", state, org, status) or ("leave", state, org)
                 bit = 1 << index[change[1]]
                 status = parts.setdefault("status", dict(self.status))
                 table = {name: mask & ~bit for name, mask in status.get(change[2], {}).items()}
-                if verb == "admit":
+                if change[0] == "admit":
                     table[change[3]] = table.get(change[3], 0) | bit
                 status[change[2]] = table
-            elif verb == "end_conflict":
+            elif fact == "conflict":  # ("end_conflict", a, b)
                 set_pair(rows("conflict"), index[change[1]], index[change[2]], False)
-            elif verb == "lift_sanctions":
+            elif fact == "sanction":  # ("lift_sanctions", state)
                 parts["sanctioned"] = parts.get("sanctioned", self.sanctioned) & ~(1 << index[change[1]])
-            elif verb == "assess":
+            elif fact == "assess":  # ("assess", key, state, "true" | "false")
                 bit = 1 << index[change[2]]
                 assess = parts.setdefault("assess", dict(self.assess))
                 true, false = assess.get(change[1], (0, 0))

@@ -33,21 +33,9 @@ def _since(step: Step | Interval | None) -> str | None:
     return (step.on if isinstance(step, Step) else step.start).isoformat()
 
 
-def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
-    """A state's record, statuses, relations exceptions, recognition, sanctions, conflicts and stances."""
-    record = world.states[world.index[code]]
-    snap = world.as_of(on)
-    ctx = OrgContext(snap, "")
-    i = world.index[code]
-    memberships = []
-    for org in sorted(world.orgs):
-        status, step = ctx.status_of(i, org)
-        if status is not None:
-            memberships.append(
-                {"org": org, "status": status, "since": _since(step), **_provenance(step and step.event)}
-            )
-    default = bool(world.facts.established >> i & 1)
-    relations = []
+def _relations(world: World, code: str, on: date) -> list[dict[str, Any]]:
+    """A state's relations that differ from the default on ``on``, or are recorded by then."""
+    relations: list[dict[str, Any]] = []
     for key, timeline in world.facts.timelines.items():
         if key[0] != "rel" or code not in key[1:]:
             continue
@@ -66,6 +54,24 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
             first = timeline.steps[0]
             entry["note"] = f"no relations before the first recorded event ({first.on.isoformat()})"
         relations.append(entry)
+    return relations
+
+
+def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
+    """A state's record, statuses, relations exceptions, recognition, sanctions, conflicts and stances."""
+    record = world.states[world.index[code]]
+    snap = world.as_of(on)
+    ctx = OrgContext(snap, "")
+    i = world.index[code]
+    memberships = []
+    for org in sorted(world.orgs):
+        status, step = ctx.status_of(i, org)
+        if status is not None:
+            memberships.append(
+                {"org": org, "status": status, "since": _since(step), **_provenance(step and step.event)}
+            )
+    default = bool(world.facts.established >> i & 1)
+    relations = _relations(world, code, on)
     relations.sort(key=lambda e: (e["relations"], e["state"]))
     recognised_by = sorted(world.codes[j] for j in bits(world.all) if snap.rec[j] >> i & 1 and j != i)
     not_recognised_by = sorted(world.codes[j] for j in bits(world.all & ~(1 << i)) if not snap.rec[j] >> i & 1)

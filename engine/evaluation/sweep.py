@@ -30,6 +30,9 @@ def matrix(
 ) -> MatrixResult:
     """Verdicts of every non-member (or the states named) against each organisation.
 
+    One function on purpose, past the usual length: it is the hot loop of every sweep, and its
+    per-organisation locals are what ``make bench`` measures.
+
     With ``parties`` each blocked row also names, per failing condition, who blocks it (the
     members it lacks relations with, the applicant itself for a status or region...).
     """

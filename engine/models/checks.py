@@ -28,61 +28,85 @@ __all__ = [
 
 
 class RelationsWith(Model):
+    """The applicant has diplomatic relations with every state of the group."""
+
     verb: ClassVar[str] = "relations_with"
     relations_with: Group
 
 
 class RecognizedBy(Model):
+    """Every state of the group recognises the applicant (relations imply recognition)."""
+
     verb: ClassVar[str] = "recognized_by"
     recognized_by: Group
 
 
 class NoConflictWith(Model):
+    """The applicant is in armed conflict with no state of the group."""
+
     verb: ClassVar[str] = "no_conflict_with"
     no_conflict_with: Group
 
 
 class StatusInOrg(Model):
+    """Statuses held in another organisation: ``{in: ORG, status: [...]}``."""
+
     in_: OrgCode = Field(alias="in")
     status: tuple[Status, ...] = Field(min_length=1)
 
 
 class StatusIn(Model):
+    """The applicant holds one of these statuses in this organisation (or, with ``in``, another)."""
+
     verb: ClassVar[str] = "status_in"
     status_in: Annotated[tuple[Status, ...], Field(min_length=1)] | StatusInOrg
 
 
 class MemberOf(Model):
+    """The applicant is a member of the organisation named."""
+
     verb: ClassVar[str] = "member_of"
     member_of: OrgCode
 
 
 class RegionIn(Model):
+    """The applicant lies in one of these regions (its UN M49 region or subregion)."""
+
     verb: ClassVar[str] = "region_in"
     region_in: tuple[Text, ...] = Field(min_length=1)
 
 
 class Sanctioned(Model):
+    """Whether the applicant is under UN Security Council sanctions (usually ``not``-ed)."""
+
     verb: ClassVar[str] = "sanctioned"
     sanctioned: bool = Field(strict=True)
 
 
 class Assessed(Model):
+    """A political judgement about the applicant: holds or fails as an ``assess`` event says, unknown without one."""
+
     verb: ClassVar[str] = "assessed"
     assessed: Key
 
 
 class AllOf(Model):
+    """Every part holds (fails if any part fails; unknown otherwise)."""
+
     verb: ClassVar[str] = "all"
     all: tuple[Check, ...] = Field(min_length=1)
 
 
 class AnyOf(Model):
+    """Some part holds (fails only if every part fails)."""
+
     verb: ClassVar[str] = "any"
     any: tuple[Check, ...] = Field(min_length=1)
 
 
 class Not(Model):
+    """The opposite of a check; ``not unknown`` is unknown."""
+
     verb: ClassVar[str] = "not"
     not_: Check = Field(alias="not")
 

@@ -120,18 +120,24 @@ class _PairEvent(EventBase):
 
 
 class Establish(_PairEvent):
+    """Two states establish (or restore) diplomatic relations."""
+
     verb: ClassVar[str] = "establish"
     establish: Pair
     on: IsoDate | None = None
 
 
 class Sever(_PairEvent):
+    """Two states sever diplomatic relations."""
+
     verb: ClassVar[str] = "sever"
     sever: Pair
     on: IsoDate | None = None
 
 
 class Recognize(EventBase):
+    """``by`` recognises the state named."""
+
     verb: ClassVar[str] = "recognize"
     recognize: StateCode
     by: StateCode
@@ -139,6 +145,8 @@ class Recognize(EventBase):
 
 
 class WithdrawRecognition(EventBase):
+    """``by`` stops recognising the state named."""
+
     verb: ClassVar[str] = "withdraw_recognition"
     withdraw_recognition: StateCode
     by: StateCode
@@ -146,6 +154,8 @@ class WithdrawRecognition(EventBase):
 
 
 class Admit(EventBase):
+    """A state holds a status in an organisation from ``on`` (replacing its earlier status there)."""
+
     verb: ClassVar[str] = "admit"
     admit: StateCode
     to: OrgCode
@@ -154,6 +164,8 @@ class Admit(EventBase):
 
 
 class Leave(EventBase):
+    """A state holds no status in an organisation from ``on``."""
+
     verb: ClassVar[str] = "leave"
     leave: StateCode
     from_: OrgCode = Field(alias="from")
@@ -161,6 +173,8 @@ class Leave(EventBase):
 
 
 class ConflictEvent(_PairEvent):
+    """An armed conflict between two states on every date in [from, until)."""
+
     verb: ClassVar[str] = "conflict"
     conflict: Pair
     from_: IsoDate | None = Field(default=None, alias="from")
@@ -168,12 +182,16 @@ class ConflictEvent(_PairEvent):
 
 
 class EndConflict(_PairEvent):
+    """The conflict in force between two states ends on ``on``."""
+
     verb: ClassVar[str] = "end_conflict"
     end_conflict: Pair
     on: IsoDate | None = None
 
 
 class Sanction(EventBase):
+    """A UN Security Council sanctions regime on a state on every date in [from, until)."""
+
     verb: ClassVar[str] = "sanction"
     sanction: StateCode
     from_: IsoDate | None = Field(default=None, alias="from")
@@ -181,12 +199,16 @@ class Sanction(EventBase):
 
 
 class LiftSanctions(EventBase):
+    """Every sanctions regime in force on a state ends on ``on``."""
+
     verb: ClassVar[str] = "lift_sanctions"
     lift_sanctions: StateCode
     on: IsoDate | None = None
 
 
 class Support(EventBase):
+    """A voter supports an applicant's bid in an organisation from ``on``."""
+
     verb: ClassVar[str] = "support"
     support: StateCode
     by: StateCode
@@ -195,6 +217,8 @@ class Support(EventBase):
 
 
 class Oppose(EventBase):
+    """A voter opposes an applicant's bid in an organisation from ``on``."""
+
     verb: ClassVar[str] = "oppose"
     oppose: StateCode
     by: StateCode
@@ -203,6 +227,8 @@ class Oppose(EventBase):
 
 
 class Abstain(EventBase):
+    """A voter abstains on an applicant's bid in an organisation from ``on``."""
+
     verb: ClassVar[str] = "abstain"
     abstain: StateCode
     by: StateCode
@@ -211,6 +237,8 @@ class Abstain(EventBase):
 
 
 class Assess(EventBase):
+    """A recorded judgement about a state (``as: false`` records the opposite)."""
+
     verb: ClassVar[str] = "assess"
     assess: Key
     of: StateCode

@@ -14,6 +14,8 @@ __all__ = ["AtLeast", "Condition", "Organization", "PassRule", "Stage", "Version
 
 
 class Condition(Model):
+    """One accession condition: a stable id, the text it encodes, its source and its check."""
+
     id: ConditionId
     text: Text
     source: Text | None = None
@@ -22,6 +24,8 @@ class Condition(Model):
 
 
 class AtLeast(Model):
+    """A stage that passes with at least N supporters."""
+
     at_least: int = Field(ge=1, strict=True)
 
 
@@ -29,6 +33,8 @@ PassRule = Literal["unanimity", "majority", "two_thirds"] | AtLeast
 
 
 class Stage(Model):
+    """One stage of a decision: who votes, what passes it, and who may veto."""
+
     by: Group
     pass_: PassRule = Field(alias="pass")
     veto: Group | None = None
@@ -38,6 +44,8 @@ class Stage(Model):
 
 
 class Version(Model):
+    """The rules in force from ``valid_from`` until the next version (or ``valid_until``)."""
+
     valid_from: IsoDate
     valid_until: IsoDate | None = None
     source: Text | None = None

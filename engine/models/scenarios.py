@@ -44,23 +44,31 @@ Assume = Literal["unknown", "support", "oppose"]
 
 
 class Expectation(Model):
+    """What a ``join`` answer must say: the verdict, the exact failing ids, ids that must hold."""
+
     verdict: VerdictName | None = None
     failing: tuple[ConditionId, ...] | None = None
     holding: tuple[ConditionId, ...] | None = None
 
 
 class JoinSpec(Model):
+    """The applicant, the organisation, and changes remedies must not propose."""
+
     state: StateCode
     org: OrgCode
     forbid: tuple[Event, ...] = ()
 
 
 class MatrixSpec(Model):
+    """The organisations and states to sweep (default: all)."""
+
     orgs: tuple[OrgCode, ...] | None = None
     states: tuple[StateCode, ...] | None = None
 
 
 class QuestionBase(Model):
+    """What every question may set: an id, its own date and its own assumption about silent voters."""
+
     id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
     as_of: IsoDate | None = None
     assume: Assume | None = None
@@ -68,78 +76,106 @@ class QuestionBase(Model):
 
 
 class JoinQuestion(QuestionBase):
+    """One verdict, with evidence, the tally and remedies."""
+
     kind: ClassVar[str] = "join"
     join: JoinSpec
     expect: Expectation | None = None
 
 
 class MatrixQuestion(QuestionBase):
+    """Verdicts of every non-member (or the states listed) against the organisations named."""
+
     kind: ClassVar[str] = "matrix"
     matrix: MatrixSpec = MatrixSpec()
 
 
 class OrderSpec(Model):
+    """The organisation and the applicants whose admission orders are searched."""
+
     org: OrgCode
     applicants: tuple[StateCode, ...] = Field(min_length=1, max_length=16)
 
 
 class ImpactSpec(Model):
+    """The changes whose effect on every verdict is asked for."""
+
     changes: tuple[Event, ...] = Field(min_length=1, max_length=100)
     orgs: tuple[OrgCode, ...] | None = None
 
 
 class LeverageSpec(Model):
+    """Which kinds of single change to rank, in which organisations, how many to list."""
+
     orgs: tuple[OrgCode, ...] | None = None
     kinds: tuple[Literal["establish", "recognize"], ...] = ("establish", "recognize")
     limit: int = Field(default=20, ge=1, le=500)
 
 
 class EarliestSpec(Model):
+    """The pair, and the date from which the first unblocked date is searched."""
+
     state: StateCode
     org: OrgCode
     from_: IsoDate | None = Field(default=None, alias="from")
 
 
 class OrderExpectation(Model):
+    """What an ``order`` answer must say."""
+
     largest: int | None = None
     includes: tuple[tuple[StateCode, ...], ...] | None = None
     conflicts: tuple[tuple[StateCode, StateCode], ...] | None = None
 
 
 class ImpactExpectation(Model):
+    """What an ``impact`` answer must say."""
+
     count: int | None = None
     includes: tuple[dict[str, str], ...] | None = None
 
 
 class LeverageExpectation(Model):
+    """What a ``leverage`` answer must say."""
+
     first: dict[str, Any] | None = None
     includes: tuple[dict[str, Any], ...] | None = None
 
 
 class EarliestExpectation(Model):
+    """What an ``earliest`` answer must say."""
+
     date: IsoDate | None = None
     never: bool | None = None
 
 
 class OrderQuestion(QuestionBase):
+    """Which admission orders of the applicants are feasible, each admission changing the members."""
+
     kind: ClassVar[str] = "order"
     order: OrderSpec
     expect: OrderExpectation | None = None
 
 
 class ImpactQuestion(QuestionBase):
+    """The verdicts that change when the changes are made."""
+
     kind: ClassVar[str] = "impact"
     impact: ImpactSpec
     expect: ImpactExpectation | None = None
 
 
 class LeverageQuestion(QuestionBase):
+    """The single new relations or recognitions that would unlock the most accessions."""
+
     kind: ClassVar[str] = "leverage"
     leverage: LeverageSpec = LeverageSpec()
     expect: LeverageExpectation | None = None
 
 
 class EarliestQuestion(QuestionBase):
+    """The first date on or after ``from`` on which the verdict is no longer blocked."""
+
     kind: ClassVar[str] = "earliest"
     earliest: EarliestSpec
     expect: EarliestExpectation | None = None
@@ -169,6 +205,8 @@ Question = Annotated[
 
 
 class Replacement(Model):
+    """A decision that replaces the organisation's own in every version."""
+
     decision: tuple[Stage, ...]
 
 
@@ -181,6 +219,8 @@ class Amendment(Model):
 
 
 class Scenario(Model):
+    """A world, a date, hypothetical changes and amendments, and the questions asked of them."""
+
     scenario: Text
     description: Text | None = None
     world: Annotated[str, StringConstraints(min_length=1, max_length=500)] | WorldFile = "default"

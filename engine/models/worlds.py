@@ -14,6 +14,8 @@ __all__ = ["NeverEstablished", "StateRecord", "WorldFile"]
 
 
 class StateRecord(Model):
+    """A state or disputed entity: its code, name, region and where the record comes from."""
+
     code: StateCode
     name: Text
     region: Text

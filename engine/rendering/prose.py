@@ -6,9 +6,10 @@ every text renderer (terminal, report) takes its sentences from here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from engine import models as m
 from engine.compiler.evidence import Evidence
 from engine.compiler.world import World
 from engine.evaluation.verdict import ConditionResult, JoinVerdict
@@ -77,23 +78,33 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
     return f"it is not the case that {c.text[0].lower()}{c.text[1:]}"
 
 
+def _verb(event: dict[str, Any]) -> str | None:
+    """The verb of an event written as syntax (its one key from the verb table)."""
+    return next((key for key in event if key in m.VERBS), None)
+
+
+def _kind(status: str) -> str:
+    return status.replace("_", "-")
+
+
+#: How a remedy's change is worded as an instruction to the applicant, by verb.
+_REMEDIES: dict[str, Callable[[World, dict[str, Any]], str]] = {
+    "establish": lambda w, c: f"establish diplomatic relations with {name_of(w, c['establish'][1])}",
+    "recognize": lambda w, c: f"obtain recognition from {name_of(w, c['by'])}",
+    "admit": lambda w, c: f"obtain {_kind(c['as'])} status in the {c['to']}",
+    "leave": lambda w, c: f"leave the {c['from']}",
+    "end_conflict": lambda w, c: f"end the armed conflict with {name_of(w, c['end_conflict'][1])}",
+    "lift_sanctions": lambda w, c: "have the UN Security Council sanctions lifted",
+    "assess": lambda w, c: (
+        f"obtain an assessment that it {'is' if c['as'] else 'is not'} {c['assess'].replace('_', ' ')}"
+    ),
+}
+
+
 def remedy_phrase(world: World, change: dict[str, Any]) -> str:
     """A remedy change as an instruction: 'establish diplomatic relations with Pakistan'."""
-    if "establish" in change:
-        return f"establish diplomatic relations with {name_of(world, change['establish'][1])}"
-    if "recognize" in change:
-        return f"obtain recognition from {name_of(world, change['by'])}"
-    if "admit" in change:
-        return f"obtain {change['as'].replace('_', '-')} status in the {change['to']}"
-    if "leave" in change:
-        return f"leave the {change['from']}"
-    if "end_conflict" in change:
-        return f"end the armed conflict with {name_of(world, change['end_conflict'][1])}"
-    if "lift_sanctions" in change:
-        return "have the UN Security Council sanctions lifted"
-    if "assess" in change:
-        return f"obtain an assessment that it {'is' if change['as'] else 'is not'} {change['assess'].replace('_', ' ')}"
-    return str(change)
+    phrase = _REMEDIES.get(_verb(change) or "")
+    return phrase(world, change) if phrase is not None else str(change)
 
 
 def rule_phrase(rule: Any) -> str:
@@ -148,40 +159,43 @@ def explain(world: World, verdict: JoinVerdict) -> str:
     return f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: " + "; ".join(reasons) + "."
 
 
+def _pair(n: Callable[[str], str], pair: list[str]) -> str:
+    return f"{n(pair[0])} and {n(pair[1])}"
+
+
+#: How an event reads as a clause, by verb (``n`` names a state; the date is added after).
+_EVENTS: dict[str, Callable[[Callable[[str], str], dict[str, Any]], str]] = {
+    "establish": lambda n, e: f"{_pair(n, e['establish'])} establish diplomatic relations",
+    "sever": lambda n, e: f"{_pair(n, e['sever'])} sever diplomatic relations",
+    "recognize": lambda n, e: f"{n(e['by'])} recognises {n(e['recognize'])}",
+    "withdraw_recognition": lambda n, e: f"{n(e['by'])} withdraws its recognition of {n(e['withdraw_recognition'])}",
+    "admit": lambda n, e: f"{n(e['admit'])} becomes {e['as'].replace('_', ' ')} of the {e['to']}",
+    "leave": lambda n, e: f"{n(e['leave'])} leaves the {e['from']}",
+    # An interval's event is cited where its end is what changed a verdict (``until`` is set then).
+    "conflict": lambda n, e: (
+        f"the armed conflict between {_pair(n, e['conflict'])} " + ("ends" if "until" in e else "begins")
+    ),
+    "end_conflict": lambda n, e: f"the armed conflict between {_pair(n, e['end_conflict'])} ends",
+    "sanction": lambda n, e: (
+        f"UN Security Council sanctions on {n(e['sanction'])} " + ("end" if "until" in e else "begin")
+    ),
+    "lift_sanctions": lambda n, e: f"UN Security Council sanctions on {n(e['lift_sanctions'])} end",
+    "support": lambda n, e: f"{n(e['by'])} takes the position `support` in the {e['in']}",
+    "oppose": lambda n, e: f"{n(e['by'])} takes the position `oppose` in the {e['in']}",
+    "abstain": lambda n, e: f"{n(e['by'])} takes the position `abstain` in the {e['in']}",
+    "assess": lambda n, e: f"{n(e['of'])} is assessed {'' if e['as'] else 'not '}{e['assess'].replace('_', ' ')}",
+}
+
+
 def event_phrase(world: World, event: dict[str, Any]) -> str:
     """An event as a clause: 'Armenia and Pakistan establish diplomatic relations on 2025-08-31'."""
-    on = event.get("on") or event.get("from") or event.get("until")
-    when = f" on {on}" if on else ""
+    verb = _verb(event)
+    if verb is None:
+        # A new rule version, not an event: earliest says so in words of its own.
+        return str(event.get("rules", event))
+    dated = event.get("until") if m.VERBS[verb].interval else None
+    on = dated or event.get("on") or event.get("from")
+    return _EVENTS[verb](lambda code: name_of(world, code), event) + (f" on {on}" if on else "")
 
-    def n(code: str) -> str:
-        return name_of(world, code)
 
-    if "establish" in event:
-        a, b = event["establish"]
-        return f"{n(a)} and {n(b)} establish diplomatic relations{when}"
-    if "sever" in event:
-        a, b = event["sever"]
-        return f"{n(a)} and {n(b)} sever diplomatic relations{when}"
-    if "admit" in event:
-        return f"{n(event['admit'])} becomes {event['as'].replace('_', ' ')} of the {event['to']}{when}"
-    if "leave" in event:
-        return f"{n(event['leave'])} leaves the {event['from']}{when}"
-    if "recognize" in event:
-        return f"{n(event['by'])} recognises {n(event['recognize'])}{when}"
-    if "lift_sanctions" in event or ("sanction" in event and "until" in event):
-        subject = event.get("lift_sanctions") or event["sanction"]
-        return f"UN Security Council sanctions on {n(subject)} end{when}"
-    if "conflict" in event:
-        a, b = event["conflict"]
-        return f"the armed conflict between {n(a)} and {n(b)} ends{when}"
-    if "end_conflict" in event:
-        a, b = event["end_conflict"]
-        return f"the armed conflict between {n(a)} and {n(b)} ends{when}"
-    for stance in ("support", "oppose", "abstain"):
-        if stance in event:
-            return f"{n(event['by'])} takes the position `{stance}` in the {event['in']}{when}"
-    if "assess" in event:
-        return f"{n(event['of'])} is assessed {'' if event['as'] else 'not '}{event['assess'].replace('_', ' ')}{when}"
-    if "rules" in event:
-        return str(event["rules"])
-    return str(event)
+assert _EVENTS.keys() == m.VERBS.keys(), "every event verb needs a clause"

@@ -194,29 +194,8 @@ def validate_rules(
             for target in group_orgs:
                 need_org(target, (*path, "members_of"), rule_id)
 
-        order = sorted(range(len(org.versions)), key=lambda k: org.versions[k].valid_from)
-        for prev, cur in pairwise(order):
-            before, version = org.versions[prev], org.versions[cur]
-            if version.valid_from == before.valid_from or (
-                before.valid_until is not None and before.valid_until > version.valid_from
-            ):
-                problems.append(
-                    report(
-                        "rule.overlapping-versions",
-                        f"the version from {version.valid_from.isoformat()} overlaps the version from "
-                        f"{before.valid_from.isoformat()}",
-                        ("versions", cur, "valid_from"),
-                    )
-                )
+        problems.extend(_version_problems(org, report))
         for v, version in enumerate(org.versions):
-            if version.valid_until is not None and version.valid_until <= version.valid_from:
-                problems.append(
-                    report(
-                        "schema.invalid-value",
-                        "`valid_until` is not after `valid_from`",
-                        ("versions", v, "valid_until"),
-                    )
-                )
             seen: set[str] = set()
             for c, condition in enumerate(version.conditions):
                 base = ("versions", v, "conditions", c)
@@ -247,6 +226,27 @@ def validate_rules(
                 if stage.veto is not None:
                     need_group(stage.veto, ("versions", v, "decision", s, "veto"), None)
     problems.extend(_cycles(edges, reporters))
+    return problems
+
+
+def _version_problems(org: m.Organization, report: RuleReport) -> list[Problem]:
+    """Versions that overlap, and versions that end before they begin."""
+    problems: list[Problem] = []
+    order = sorted(range(len(org.versions)), key=lambda k: org.versions[k].valid_from)
+    for prev, cur in pairwise(order):
+        before, version = org.versions[prev], org.versions[cur]
+        if version.valid_from == before.valid_from or (
+            before.valid_until is not None and before.valid_until > version.valid_from
+        ):
+            message = (
+                f"the version from {version.valid_from.isoformat()} overlaps the version from "
+                f"{before.valid_from.isoformat()}"
+            )
+            problems.append(report("rule.overlapping-versions", message, ("versions", cur, "valid_from")))
+    for v, version in enumerate(org.versions):
+        if version.valid_until is not None and version.valid_until <= version.valid_from:
+            message = "`valid_until` is not after `valid_from`"
+            problems.append(report("schema.invalid-value", message, ("versions", v, "valid_until")))
     return problems
 
 
