@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from engine import models as m
+
 __all__ = ["Interval", "Step", "Timeline", "in_force"]
 
 
@@ -22,7 +24,7 @@ class Step:
 
     on: date
     value: Any
-    event: Any
+    event: m.Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ class Interval:
 
     start: date
     end: date | None
-    event: Any
+    event: m.ConflictEvent | m.Sanction
 
     def covers(self, on: date) -> bool:
         return self.start <= on and (self.end is None or on < self.end)
