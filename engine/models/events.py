@@ -34,7 +34,6 @@ __all__ = [
     "Support",
     "Verb",
     "WithdrawRecognition",
-    "distinct_pair",
 ]
 
 #: The fact an event is about: ``("rel", "ARM", "PAK")``, ``("status", "ARM", "SCO")``...

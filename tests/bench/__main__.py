@@ -120,7 +120,7 @@ def bench_world(label: str, syn: Synthetic, rows: list[tuple[str, float, float, 
     rows.append((f"{label}: one join with evidence", evidence, jlb, "< 20 us"))
     rows.append((f"{label}: one join with evidence and remedies", warm, jlb, ""))
     rows.append((f"{label}: same, cold condition cache", cold_join, jlb, ""))
-    build = median_seconds(lambda: world._build(ON), 5)
+    build = median_seconds(lambda: world.facts._build(ON), 5)
     rows.append((f"{label}: project the world on a new date", build, lb, ""))
 
 

@@ -15,10 +15,10 @@ from engine.evaluation.join import verdict_on
 from engine.evaluation.sweep import matrix
 from engine.questions.impact import impact
 from engine.questions.leverage import leverage
-from engine.reading.loader import Located
 from engine.questions.order import admission_orders
-from engine.workspace import Workspace
+from engine.reading.loader import Located
 from engine.reading.yaml12 import Document
+from engine.workspace import Workspace
 
 ON = date(2025, 9, 2)
 
@@ -95,7 +95,8 @@ def main() -> int:
                 continue
             variant = snap.with_relation(i, j)
             for code in (a, b):
-                if base_rows.get(code) == "blocked" and verdict_on(world.rules, variant, "SCO", index[code], "unknown") != "blocked":
+                unlocked = verdict_on(world.rules, variant, "SCO", index[code], "unknown") != "blocked"
+                if base_rows.get(code) == "blocked" and unlocked:
                     count += 1
         return count
 

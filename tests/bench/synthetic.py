@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import models as m
-from engine.reading.loader import Located, WorldInput
 from engine.compiler.world import World, compile_world
+from engine.reading.loader import Located, WorldInput
 from engine.reading.yaml12 import Document
 
 REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")

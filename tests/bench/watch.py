@@ -11,9 +11,9 @@ from engine import models as m
 from engine.compiler.bitsets import bits
 from engine.evaluation.join import verdict_on
 from engine.reading.loader import Located
+from engine.reading.yaml12 import Document
 from engine.watcher import Watcher
 from engine.workspace import Workspace
-from engine.reading.yaml12 import Document
 
 ON = date(2025, 9, 1)
 
