@@ -95,8 +95,9 @@ def main() -> int:
                 continue
             variant = snap.with_relation(i, j)
             for code in (a, b):
-                unlocked = verdict_on(world.rules, variant, "SCO", index[code], "unknown") != "blocked"
-                if base_rows.get(code) == "blocked" and unlocked:
+                if base_rows.get(code) != "blocked":
+                    continue
+                if verdict_on(world.rules, variant, "SCO", index[code], "unknown") != "blocked":
                     count += 1
         return count
 
