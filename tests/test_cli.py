@@ -9,10 +9,10 @@ import pytest
 
 from engine.cli import main
 from engine.common.errors import AccedeError
+from engine.reading.yaml12 import MAX_BYTES, parse_yaml
 from engine.rendering.jsonout import dumps
 from engine.workspace import Workspace
 from tests.paths import ROOT
-from engine.reading.yaml12 import MAX_BYTES, parse_yaml
 
 ARMENIA = "fixtures/scenarios/armenia-sco.yaml"
 

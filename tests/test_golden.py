@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.evaluation.verdict import JoinVerdict
 from engine.workspace import Workspace
 from tests.paths import ROOT
 
@@ -27,6 +28,7 @@ def test_golden_scenario(path: Path, workspace: Workspace) -> None:
 
 def test_armenia_story_reads_as_the_issue_says(workspace: Workspace) -> None:
     before = workspace.run_file(ROOT / "fixtures" / "scenarios" / "armenia-sco.yaml").verdicts["before"]
+    assert isinstance(before, JoinVerdict)
     assert before.verdict == "blocked"
     assert before.failing == ("sco.relations",)
     relations = next(c for c in before.conditions if c.id == "sco.relations")

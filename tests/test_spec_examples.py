@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.evaluation.verdict import MatrixResult
+from engine.questions.order import OrderResult
 from engine.workspace import Workspace
 
 FIRST_EXAMPLE = """
@@ -81,6 +83,7 @@ def test_first_example_answers_every_question(workspace: Workspace) -> None:
     assert [a.kind for a in result.answers] == ["join", "join", "matrix", "order", "impact"]
     assert [a.passed for a in result.answers] == [True, True, None, None, None]
     order = result.verdicts["order"]
+    assert isinstance(order, OrderResult)
     assert order.largest == 1  # whoever joins first then needs relations with the other
     assert {(a, b) for a, b, _ in order.conflicts} == {("ARM", "AZE"), ("AZE", "ARM")}
 
@@ -89,4 +92,5 @@ def test_inline_world_example(workspace: Workspace) -> None:
     result = workspace.run_text(INLINE_WORLD)
     assert [a.passed for a in result.answers] == [True, True, None]
     sweep = result.verdicts["sweep"]
+    assert isinstance(sweep, MatrixResult)
     assert [(r.state, r.verdict) for r in sweep.rows] == [("ARM", "undetermined")]

@@ -21,95 +21,17 @@ from hypothesis import strategies as st
 from engine import models as m
 from engine.cli import main
 from engine.common.errors import AccedeError
+from engine.compiler.context import OrgContext
+from engine.compiler.world import World
 from engine.evaluation.join import verdict_on
 from engine.reading.loader import parse_event
+from engine.reading.yaml12 import Document
 from engine.watcher import Watcher, WatcherError
 from engine.workspace import Workspace
 from tests.paths import ROOT
-from engine.compiler.context import OrgContext
-from engine.compiler.world import World
-from engine.reading.yaml12 import Document
+from tests.strategies import event_streams, watched_worlds
 
 ON = date(2020, 1, 1)
-STATES = ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")
-ORGS = ("ORA", "ORB")
-
-
-@st.composite
-def rule_checks(draw: st.DrawFn, org: str, others: tuple[str, ...]) -> dict[str, Any]:
-    group = draw(st.sampled_from(["members", *({"members_of": o} for o in others), list(STATES[:3])]))
-    return draw(
-        st.sampled_from(
-            [
-                {"relations_with": group},
-                {"recognized_by": group},
-                {"no_conflict_with": group},
-                {"status_in": ["observer", "partner"]},
-                {"member_of": others[0]} if others else {"status_in": ["partner"]},
-                {"region_in": ["Europe"]},
-                {"not": {"sanctioned": True}},
-                {"assessed": "stable"},
-                {"any": [{"relations_with": group}, {"status_in": ["partner"]}]},
-            ]
-        )
-    )
-
-
-@st.composite
-def worlds(draw: st.DrawFn) -> dict[str, Any]:
-    states = STATES[: draw(st.integers(3, len(STATES)))]
-    orgs = []
-    events: list[dict[str, Any]] = []
-    for k, code in enumerate(ORGS[: draw(st.integers(1, 2))]):
-        conditions = [
-            {"id": f"{code.lower()}.c{j}", "text": "t", "check": draw(rule_checks(code, ORGS[:k]))}
-            for j in range(draw(st.integers(1, 4)))
-        ]
-        decision = [{"by": "members", "pass": draw(st.sampled_from(["unanimity", "majority"]))}]
-        version = {"valid_from": "2000-01-01", "conditions": conditions, "decision": decision}
-        orgs.append({"code": code, "name": code, "statuses": ["member", "observer", "partner"], "versions": [version]})
-        for state in draw(st.lists(st.sampled_from(states), unique=True, max_size=3)):
-            events.append({"admit": state, "to": code, "as": "member", "on": "2000-01-01"})
-    return {
-        "default_relations": draw(st.sampled_from(["none", "established"])),
-        "states": [{"code": s, "name": s, "region": draw(st.sampled_from(["Europe", "Asia"]))} for s in states],
-        "organizations": orgs,
-        "events": events,
-    }
-
-
-def stream(world: dict[str, Any]) -> st.SearchStrategy[list[dict[str, Any]]]:
-    states = [s["code"] for s in world["states"]]
-    orgs = [o["code"] for o in world["organizations"]]
-    pair = st.lists(st.sampled_from(states), min_size=2, max_size=2, unique=True)
-    day = st.sampled_from(["2010-01-01", "2015-06-01", "2020-01-01"])
-    one = st.one_of(
-        st.builds(lambda p, d: {"establish": p, "on": d}, pair, day),
-        st.builds(lambda p, d: {"sever": p, "on": d}, pair, day),
-        st.builds(lambda p, d: {"recognize": p[0], "by": p[1], "on": d}, pair, day),
-        st.builds(
-            lambda s, o, a, d: {"admit": s, "to": o, "as": a, "on": d},
-            st.sampled_from(states),
-            st.sampled_from(orgs),
-            st.sampled_from(["member", "observer", "partner"]),
-            day,
-        ),
-        st.builds(
-            lambda s, o, d: {"leave": s, "from": o, "on": d}, st.sampled_from(states), st.sampled_from(orgs), day
-        ),
-        st.builds(lambda p, d: {"conflict": p, "from": d}, pair, day),
-        st.builds(lambda p, d: {"end_conflict": p, "on": d}, pair, day),
-        st.builds(lambda s, d: {"sanction": s, "from": d}, st.sampled_from(states), day),
-        st.builds(lambda s, d: {"lift_sanctions": s, "on": d}, st.sampled_from(states), day),
-        st.builds(
-            lambda p, o, v: {v: p[0], "by": p[1], "in": o},
-            pair,
-            st.sampled_from(orgs),
-            st.sampled_from(["support", "oppose", "abstain"]),
-        ),
-        st.builds(lambda s, b: {"assess": "stable", "of": s, "as": b}, st.sampled_from(states), st.booleans()),
-    )
-    return st.lists(one, min_size=1, max_size=25)
 
 
 def evaluator_view(world: World, pair: tuple[str, str]) -> tuple[dict[str, str], str]:
@@ -129,8 +51,8 @@ def evaluator_view(world: World, pair: tuple[str, str]) -> tuple[dict[str, str],
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_watcher_agrees_with_the_evaluator_after_every_event(data: st.DataObject) -> None:
-    inline = data.draw(worlds())
-    events = data.draw(stream(inline))
+    inline = data.draw(watched_worlds())
+    events = data.draw(event_streams(inline))
     scenario = {"scenario": "w", "world": inline, "as_of": ON.isoformat(), "questions": [{"matrix": {}}]}
     world = Workspace().run_document(Document("gen", scenario)).evaluated_on
     assert world is not None

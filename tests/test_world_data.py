@@ -9,13 +9,13 @@ import pycountry
 import pytest
 
 from engine.compiler.bitsets import bits
-from engine.evaluation.join import join
-from engine.reading.loader import load_world_folder
-from engine.workspace import BUNDLED_WORLD, Workspace
-from tests.paths import ROOT
 from engine.compiler.context import OrgContext
 from engine.compiler.world import World
+from engine.evaluation.join import join
+from engine.reading.loader import load_world_folder
 from engine.reading.yaml12 import read_yaml
+from engine.workspace import BUNDLED_WORLD, Workspace
+from tests.paths import ROOT
 
 #: Codes the world declares itself because ISO 3166-1 has none (SPEC: "a code the world declares").
 USER_ASSIGNED = {"XKX"}

@@ -21,12 +21,13 @@ from hypothesis import assume, given, note, settings
 from hypothesis import strategies as st
 
 from engine.common.errors import AccedeError
-from engine.scenario import ScenarioResult
+from engine.compiler.evidence import Evidence
 from engine.evaluation.verdict import JoinVerdict, MatrixResult
-from engine.workspace import Workspace
 from engine.reading.yaml12 import Document
-from tests import oracle
+from engine.scenario import ScenarioResult
+from engine.workspace import Workspace
 from tests import strategies as gen
+from tests.laws import oracle
 
 ASSUME = st.sampled_from(("unknown", "support", "oppose"))
 RANK = {"fails": 0, "unknown": 1, "holds": 2}
@@ -231,7 +232,7 @@ def test_what_if_leaves_the_baseline_untouched(data: st.DataObject) -> None:
 # --- e. every cited fact exists -------------------------------------------------------------
 
 
-def _check_evidence(proj: oracle.Projection, applicant: str, evidence: Any, where: str) -> None:
+def _check_evidence(proj: oracle.Projection, applicant: str, evidence: Evidence, where: str) -> None:
     kind, who, fact, since = evidence.kind, evidence.state, evidence.fact, evidence.since
     where = f"{where}: {kind} evidence {fact!r} about {who}"
     if kind == "relations":
