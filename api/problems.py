@@ -1,12 +1,12 @@
 """Errors over HTTP: ``application/problem+json`` (RFC 9457) carrying accede's own problems.
 
 The body names each problem's stable code (the same codes the command line prints), its message
-and the field path; nothing about the server's internals.
+and the field path; nothing about the server's internals. Which status a problem answers with is
+``api.handlers``' decision; this module only writes the body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from fastapi.responses import Response
@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from engine.common.errors import Problem
 from engine.rendering.jsonout import dumps
 
-__all__ = ["PROBLEM_JSON", "problem_response", "status_for"]
+__all__ = ["PROBLEM_JSON", "problem_body", "problem_response"]
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -28,20 +28,6 @@ _TITLES = {
 }
 
 
-def status_for(problems: Iterable[Problem]) -> int:
-    """413 for size limits, 404 for unknown paths, otherwise 422 (well-formed but unanswerable)."""
-    codes = {p.code for p in problems}
-    if codes & {"file.too-large"}:
-        return 413
-    if codes == {"http.not-found"}:
-        return 404
-    if codes == {"http.method-not-allowed"}:
-        return 405
-    if codes == {"json.syntax"}:
-        return 400
-    return 422
-
-
 def problem_body(status: int, problems: list[Problem]) -> dict[str, Any]:
     first = problems[0] if problems else None
     return {
@@ -53,8 +39,5 @@ def problem_body(status: int, problems: list[Problem]) -> dict[str, Any]:
     }
 
 
-def problem_response(
-    problems: list[Problem], status: int | None = None, headers: dict[str, str] | None = None
-) -> Response:
-    code = status or status_for(problems)
-    return Response(dumps(problem_body(code, problems)), status_code=code, media_type=PROBLEM_JSON, headers=headers)
+def problem_response(problems: list[Problem], status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(problem_body(status, problems)), status_code=status, media_type=PROBLEM_JSON, headers=headers)

@@ -2,7 +2,8 @@
 
 The engine validates requests itself (so errors carry accede's codes) and builds responses
 itself (so bytes match the command line); these models describe both for clients, the
-interactive docs and schemathesis, which checks every response against them.
+interactive docs and schemathesis, which checks every response against them. Request shapes
+are the engine's own models (``Scenario``, ``CheckRequest``), never restated here.
 """
 
 from __future__ import annotations
@@ -10,28 +11,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
+
+from engine import models as m
+from engine.models import CheckRequest
 
 Outcome = Literal["holds", "fails", "unknown"]
 StageOutcome = Literal["passes", "fails", "unknown"]
 VerdictName = Literal["eligible", "undetermined", "blocked"]
-Assume = Literal["unknown", "support", "oppose"]
 
 
 class _Shape(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class CheckRequest(_Shape):
-    """One join question with optional what-if changes and rule amendments."""
-
-    state: str = Field(examples=["ARM"])
-    org: str = Field(examples=["SCO"])
-    as_of: date | None = Field(default=None, description="default: today (UTC)")
-    assume: Assume | None = None
-    changes: list[dict[str, Any]] = Field(default=[], examples=[[{"establish": ["ARM", "AZE"]}]])
-    amend: dict[str, dict[str, Any]] = {}
-    forbid: list[dict[str, Any]] = []
 
 
 class Evidence(_Shape):
@@ -77,7 +70,9 @@ class Remedy(_Shape):
     lifts: list[str]
 
 
-class Expectation(_Shape):
+class ExpectationOutcome(_Shape):
+    """What an answer says of the analyst's expectation (a scenario's ``expect`` is the question's)."""
+
     passed: bool
     mismatches: list[str]
 
@@ -97,7 +92,7 @@ class JoinResult(_Shape):
     decision: Decision
     remedies: list[Remedy]
     irremediable: list[str]
-    expect: Expectation | None = None
+    expect: ExpectationOutcome | None = None
 
 
 class MatrixRow(_Shape):
@@ -132,7 +127,7 @@ class OrderResult(_Shape):
     truncated: bool
     largest: int
     conflicts: list[OrderConflict]
-    expect: Expectation | None = None
+    expect: ExpectationOutcome | None = None
 
 
 class ImpactRow(_Shape):
@@ -149,7 +144,7 @@ class ImpactResult(_Shape):
     kind: Literal["impact"]
     as_of: date
     changed: list[ImpactRow]
-    expect: Expectation | None = None
+    expect: ExpectationOutcome | None = None
 
 
 class Unlock(_Shape):
@@ -167,7 +162,7 @@ class LeverageResult(_Shape):
     kind: Literal["leverage"]
     as_of: date
     ranking: list[LeverageEntry]
-    expect: Expectation | None = None
+    expect: ExpectationOutcome | None = None
 
 
 class EarliestResult(_Shape):
@@ -179,7 +174,7 @@ class EarliestResult(_Shape):
     date_: date | None = Field(alias="date")
     because: dict[str, Any] | None
     failing_from: list[str]
-    expect: Expectation | None = None
+    expect: ExpectationOutcome | None = None
 
 
 class ScenarioResult(_Shape):
@@ -274,7 +269,7 @@ def body(model: str) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": _ref(model)}}}
 
 
-#: Every model the OpenAPI document refers to, added to its components by ``api.app``.
+#: Every model the OpenAPI document refers to, added to its components by ``openapi``.
 COMPONENTS: tuple[type[BaseModel], ...] = (
     CheckRequest,
     JoinResult,
@@ -285,4 +280,23 @@ COMPONENTS: tuple[type[BaseModel], ...] = (
     StateInfo,
     ProblemDetails,
     Health,
+    m.Scenario,
 )
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document: FastAPI's paths with every model above in its components (built once).
+
+    Routes validate nothing through FastAPI (the engine does), so the models are added here; two
+    models of one name would silently share a schema, so that is refused.
+    """
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in COMPONENTS:
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+            for name, shape in (*found.pop("$defs", {}).items(), (model.__name__, found)):
+                if components.setdefault(name, shape) != shape:
+                    raise ValueError(f"two OpenAPI components are named {name!r}")
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -2,24 +2,32 @@
 
 A ``Workspace`` is what the command line and the HTTP service hold: it loads and compiles each
 world the first time it is named and keeps it, so rules are compiled once, not per question.
+It is also the one place a door's question becomes the engine's: a check request, a matrix
+asked in a query string, a state or organisation named in a path. Each is validated by the same
+checks a scenario file goes through, so one mistake has one code and one wording at every door;
+the door only says where the client wrote it.
 """
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from engine import models as m
-from engine.common.errors import AccedeError
+from engine.common.errors import AccedeError, Problem
 from engine.compiler.world import World, compile_world
+from engine.evaluation.describe import describe_org, describe_state
 from engine.evaluation.tally import Assume
 from engine.evaluation.verdict import JoinVerdict
 from engine.reading.loader import is_world_folder, load_scenario, load_world_folder, validate
 from engine.reading.yaml12 import Document, parse_yaml
-from engine.scenario import ScenarioResult, prepare, run
+from engine.scenario import Answer, ScenarioResult, prepare, run
+from engine.validation import Report, check_org, check_state
 
 __all__ = ["BUNDLED", "BUNDLED_SCENARIOS", "BUNDLED_WORLD", "Workspace"]
 
@@ -27,6 +35,34 @@ __all__ = ["BUNDLED", "BUNDLED_SCENARIOS", "BUNDLED_WORLD", "Workspace"]
 BUNDLED = Path(str(resources.files("engine.bundled")))
 BUNDLED_WORLD = BUNDLED / "fixtures" / "world"
 BUNDLED_SCENARIOS = BUNDLED / "fixtures" / "scenarios"
+
+
+#: Where a check request's fields are once it is a scenario, and where the client wrote them.
+_CHECK_FIELDS = ((re.compile(r"^questions\[0\]\.join\."), ""), (re.compile(r"^questions\[0\]\."), ""))
+#: Where a matrix asked in a query string is in its scenario, and the query parameter it came from.
+_MATRIX_FIELDS = (
+    (re.compile(r"^questions\[0\]\.matrix\.orgs(\[\d+\])?"), "org"),
+    (re.compile(r"^questions\[0\]\.matrix\.states(\[\d+\])?"), "state"),
+)
+
+
+def _relocated(exc: AccedeError, places: Sequence[tuple[re.Pattern[str], str]]) -> AccedeError:
+    """The problems of a scenario built for a request, named by the fields the client wrote."""
+
+    def moved(problem: Problem) -> Problem:
+        field = problem.field or ""
+        for pattern, outer in places:
+            if pattern.match(field):
+                field = pattern.sub(outer, field, count=1)
+                break
+        return Problem(problem.code, problem.message, field=field or None, rule_id=problem.rule_id)
+
+    return AccedeError(moved(p) for p in exc.problems)
+
+
+def _at(field: str) -> Report:
+    """Locate a problem at a field the caller names (a path or query parameter)."""
+    return lambda code, message: Problem(code, message, field=field)
 
 
 class Workspace:
@@ -105,3 +141,94 @@ class Workspace:
         verdict = result.verdicts["check"]
         assert isinstance(verdict, JoinVerdict)  # the question above is a join
         return verdict
+
+    def check_request(self, doc: Document, today: date) -> Answer:
+        """A check request (see ``models.CheckRequest``) answered as its one-question scenario.
+
+        Problems name the request's fields, not the scenario's (``state``, ``changes[0]``); a
+        request without ``as_of`` is asked on ``today``, which the caller reads from its clock.
+        """
+        data = doc.data
+        if isinstance(data, dict):
+            fields = m.CheckRequest.model_fields
+            problems = [
+                Problem("schema.unknown-field", f"unknown field `{k}`", field=str(k)) for k in data if k not in fields
+            ]
+            problems += [
+                Problem("schema.missing-field", f"missing required field `{k}`", field=k)
+                for k, info in fields.items()
+                if info.is_required() and k not in data
+            ]
+            if problems:
+                raise AccedeError(problems)
+        try:
+            request = validate(doc, m.CheckRequest)
+            result = run(prepare(doc, request.scenario(today), self.resolve, None))
+        except AccedeError as exc:
+            raise _relocated(exc, _CHECK_FIELDS) from None
+        return result.answers[0]
+
+    def matrix(self, on: date, orgs: Sequence[str] | None = None, states: Sequence[str] | None = None) -> Answer:
+        """The default world's matrix, asked and checked exactly as a scenario's ``matrix`` question.
+
+        Problems name the parameter the code came from: ``org`` or ``state``.
+        """
+        spec: dict[str, Any] = {}
+        if orgs:
+            spec["orgs"] = list(orgs)
+        if states:
+            spec["states"] = list(states)
+        data = {
+            "scenario": "matrix",
+            "world": "default",
+            "as_of": on.isoformat(),
+            "questions": [{"id": "matrix", "matrix": spec}],
+        }
+        try:
+            result = self.run_document(Document("request", data))
+        except AccedeError as exc:
+            raise _relocated(exc, _MATRIX_FIELDS) from None
+        return result.answers[0]
+
+    def describe_state(self, code: str, on: date, field: str = "state") -> dict[str, Any]:
+        """What the default world holds about one state on a date (``accede show STATE --json``).
+
+        An unknown code is ``world.unknown-state``, located at ``field``.
+        """
+        world = self.default
+        problems: list[Problem] = []
+        if not check_state(code, world.index, _at(field), problems):
+            raise AccedeError(problems)
+        return describe_state(world, code, on)
+
+    def describe_org(self, code: str, on: date, field: str = "org") -> dict[str, Any]:
+        """What the default world holds about one organisation on a date (``accede show ORG --json``).
+
+        An unknown code is ``world.unknown-org``, located at ``field``.
+        """
+        world = self.default
+        problems: list[Problem] = []
+        if not check_org(code, world.orgs, _at(field), problems):
+            raise AccedeError(problems)
+        return describe_org(world, code, on)
+
+    def organizations(self, on: date) -> list[dict[str, Any]]:
+        """Every organisation of the default world: statuses, rule versions, members on ``on``."""
+        world = self.default
+        snap = world.as_of(on)
+        return [
+            {
+                "org": code,
+                "name": org.name,
+                "called": org.model.called or f"the {code}",
+                "statuses": sorted(org.statuses),
+                "versions": [v.valid_from.isoformat() for v in org.versions],
+                "members": snap.members(code).bit_count(),
+            }
+            for code, org in sorted(world.orgs.items())
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        """The default world's name and size."""
+        world = self.default
+        return {"world": world.name, "states": len(world.codes), "organizations": len(world.orgs)}

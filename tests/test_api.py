@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,12 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.requests import MAX_BODY, MAX_CHANGES
 from engine.cli import main
+from engine.common.limits import BODY_BYTES, CHANGES
+from engine.reading.yaml12 import read_yaml
 from engine.rendering.jsonout import dumps
 from engine.workspace import Workspace
 from tests.paths import ROOT
-from engine.reading.yaml12 import read_yaml
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_what_if_changes_and_amendments(client: TestClient) -> None:
 
 
 SEVER_PAK = [{"sever": ["ARM", "PAK"], "on": "2020-01-01"}]
-TOO_MANY = [{"assess": "k", "of": "ARM", "as": True}] * (MAX_CHANGES + 1)
+TOO_MANY = [{"assess": "k", "of": "ARM", "as": True}] * (CHANGES.served + 1)
 
 
 @pytest.mark.parametrize(
@@ -106,9 +107,18 @@ def test_malformed_and_oversized_bodies(client: TestClient) -> None:
     assert client.post("/v1/check", content=b"[1, 2]").status_code == 422
     deep = b"[" * 200 + b"]" * 200
     assert problem(client.post("/v1/scenarios/run", content=deep))["errors"][0]["code"] == "yaml.too-complex"
-    huge = client.post("/v1/check", content=b" " * (MAX_BODY + 1))
+    huge = client.post("/v1/check", content=b" " * (BODY_BYTES.served + 1))
     assert huge.status_code == 413
     assert problem(huge)["errors"][0]["code"] == "file.too-large"
+
+
+def test_a_streamed_body_is_refused_once_it_passes_the_limit(client: TestClient) -> None:
+    """No content-length to refuse up front: the middleware counts the chunks as they arrive."""
+    half = b" " * (BODY_BYTES.served // 2 + 1)
+    chunks = iter([half, half])
+    response = client.post("/v1/check", content=chunks)
+    assert response.status_code == 413
+    assert problem(response)["errors"][0]["code"] == "file.too-large"
 
 
 def test_a_scenario_cannot_name_a_server_folder(client: TestClient) -> None:
@@ -132,12 +142,107 @@ def test_resources(client: TestClient) -> None:
     sweep = client.get("/v1/matrix", params={"as_of": "2025-09-01", "org": "SCO"}).json()
     assert {"state": "ARM", "org": "SCO", "verdict": "undetermined", "failing": []} in sweep["rows"]
     assert client.get("/healthz").json()["status"] == "ok"
-    assert problem(client.get("/v1/states/ZZZ"))["status"] == 404
     assert problem(client.get("/v1/states/ARM", params={"as_of": "yesterday"}))["errors"][0]["code"] == "date.invalid"
     assert problem(client.delete("/v1/states/ARM"))["status"] == 405
     assert (
         "access-control-allow-origin" not in client.get("/healthz", headers={"origin": "https://evil.example"}).headers
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "field"),
+    [
+        ("/v1/states/ZZZ", "world.unknown-state", "state"),
+        ("/v1/states/arn", "world.unknown-state", "state"),
+        ("/v1/organizations/SCX", "world.unknown-org", "org"),
+    ],
+)
+def test_a_path_naming_an_unknown_state_or_org_is_a_404_with_the_engines_code(
+    client: TestClient, path: str, code: str, field: str
+) -> None:
+    body = problem(client.get(path))
+    assert body["status"] == 404
+    assert body["errors"] == [{"code": code, "message": body["detail"], "field": field}]
+    assert body["detail"].startswith(("unknown state `", "unknown organisation `"))
+
+
+def test_a_path_naming_no_route_is_http_not_found(client: TestClient) -> None:
+    body = problem(client.get("/v1/nothing"))
+    assert (body["status"], body["errors"][0]["code"]) == (404, "http.not-found")
+
+
+def test_the_same_mistake_reads_the_same_at_every_door(client: TestClient) -> None:
+    """A code unknown to the world: the same code and words in a path, a query, a body and a scenario."""
+    in_path = problem(client.get("/v1/organizations/SCX"))["errors"][0]
+    in_query = problem(client.get("/v1/matrix", params={"as_of": "2025-09-01", "org": "SCX"}))["errors"][0]
+    in_body = problem(client.post("/v1/check", json={"state": "ARM", "org": "SCX", "as_of": "2025-09-01"}))
+    scenario = {"scenario": "x", "as_of": "2025-09-01", "questions": [{"matrix": {"orgs": ["SCX"]}}]}
+    in_scenario = problem(client.post("/v1/scenarios/run", json=scenario))["errors"][0]
+    assert in_path["code"] == in_query["code"] == in_body["errors"][0]["code"] == in_scenario["code"]
+    assert in_path["message"] == in_query["message"] == in_body["detail"] == in_scenario["message"]
+    assert (in_path["field"], in_query["field"], in_scenario["field"]) == ("org", "org", "questions[0].matrix.orgs[0]")
+    assert in_body["status"] == 422
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "field"),
+    [
+        ({"as_of": "2025-09-01", "state": ["ZZZ"]}, "world.unknown-state", "state"),
+        ({"as_of": "2025-09-01", "org": ["SCO", "SCX"]}, "world.unknown-org", "org"),
+        ({"as_of": "1900-01-01", "org": "SCO"}, "scenario.before-rules", "org"),
+    ],
+)
+def test_matrix_query_mistakes_are_checked_as_a_matrix_question_is(
+    client: TestClient, params: dict[str, Any], code: str, field: str
+) -> None:
+    body = problem(client.get("/v1/matrix", params=params))
+    assert body["status"] == 422
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [(code, field)]
+
+
+def test_matrix_answers_like_a_scenarios_matrix_question(client: TestClient) -> None:
+    sweep = client.get("/v1/matrix", params={"as_of": "2025-09-01", "org": "sco", "state": ["arm", "AZE"]})
+    scenario = {
+        "scenario": "x",
+        "as_of": "2025-09-01",
+        "questions": [{"id": "matrix", "matrix": {"orgs": ["SCO"], "states": ["ARM", "AZE"]}}],
+    }
+    ran = client.post("/v1/scenarios/run", json=scenario).json()
+    assert sweep.json() == ran["results"][0]
+
+
+def test_an_answers_expectation_is_documented_as_its_outcome(client: TestClient) -> None:
+    """A scenario's ``expect`` (what the analyst expects) and an answer's (whether it held) share a
+    name; the document once gave answers the scenario's shape, which no answer with one fits."""
+    components = client.get("/openapi.json").json()["components"]["schemas"]
+    ref = components["JoinResult"]["properties"]["expect"]["anyOf"][0]["$ref"]
+    documented = components[ref.rsplit("/", 1)[1]]
+    scenario = {
+        "scenario": "x",
+        "as_of": "2025-09-01",
+        "questions": [{"join": {"state": "ARM", "org": "SCO"}, "expect": {"verdict": "eligible"}}],
+    }
+    expect = client.post("/v1/scenarios/run", json=scenario).json()["results"][0]["expect"]
+    assert set(expect) == set(documented["properties"]) == set(documented["required"])
+
+
+class _BrokenWorkspace(Workspace):
+    def summary(self) -> dict[str, Any]:
+        raise RuntimeError("secret: /srv/accede/world")
+
+
+def test_an_unexpected_exception_is_a_500_internal_error_without_internals(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = TestClient(create_app(_BrokenWorkspace()), raise_server_exceptions=False)
+    with caplog.at_level(logging.ERROR, logger="accede.api"):
+        response = broken.get("/healthz")
+    assert response.status_code == 500
+    body = problem(response)
+    assert body["status"] == 500
+    assert [e["code"] for e in body["errors"]] == ["internal.error"]
+    assert "secret" not in response.text
+    assert "RuntimeError" in caplog.text  # the operator gets the traceback
 
 
 def test_concurrent_what_ifs_never_see_each_others_changes(client: TestClient) -> None:

@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "watch.failed": "the watcher could not apply an event; it was skipped and the watch restarted clean",
     "http.not-found": "an HTTP path that names no resource",
     "http.method-not-allowed": "an HTTP method the path does not accept",
+    "internal.error": "the service failed on a request through no fault of the request (a bug; it is logged)",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Discriminator, Field, StringConstraints, Tag
@@ -15,6 +16,7 @@ __all__ = [
     "QUESTION_KINDS",
     "Amendment",
     "Assume",
+    "CheckRequest",
     "EarliestExpectation",
     "EarliestQuestion",
     "EarliestSpec",
@@ -231,5 +233,36 @@ class Scenario(Model):
     questions: tuple[Question, ...] = Field(min_length=1)
 
 
-for _model in (Amendment, Scenario):
+class CheckRequest(Model):
+    """One join question with optional what-if changes and rule amendments.
+
+    The fields are a scenario's (`as_of`, `assume`, `changes`, `amend`) and a join question's
+    (`state`, `org`, `forbid`), with the same types: a request is read as the scenario it stands for.
+    """
+
+    # The body of ``POST /v1/check`` and of ``Workspace.check_request``.
+
+    state: StateCode = Field(examples=["ARM"])
+    org: OrgCode = Field(examples=["SCO"])
+    as_of: IsoDate | None = Field(default=None, description="default: today (UTC)")
+    assume: Assume = "unknown"
+    changes: tuple[Event, ...] = Field(default=(), examples=[[{"establish": ["ARM", "AZE"]}]])
+    amend: dict[OrgCode, Amendment] = Field(default_factory=dict)
+    forbid: tuple[Event, ...] = ()
+
+    def scenario(self, today: date) -> Scenario:
+        """The one-question scenario the request stands for (dated ``today`` when it names no date)."""
+        join = JoinSpec(state=self.state, org=self.org, forbid=self.forbid)
+        return Scenario(
+            scenario="check",
+            world="default",
+            as_of=self.as_of or today,
+            assume=self.assume,
+            changes=self.changes,
+            amend=self.amend,
+            questions=(JoinQuestion(id="check", join=join),),
+        )
+
+
+for _model in (Amendment, Scenario, CheckRequest):
     _model.model_rebuild()

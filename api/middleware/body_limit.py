@@ -1,0 +1,55 @@
+"""The body limit, enforced as the bytes arrive: a handler never reads more than the limit.
+
+A declared ``content-length`` over the limit is refused before anything is read; a streamed
+(chunked) body is counted and refused as soon as it passes the limit, so a client cannot make
+the server buffer an unbounded body by leaving the length out.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import problem_response
+from engine.common.errors import Problem
+
+__all__ = ["BodyLimit"]
+
+
+class BodyLimit:
+    """Refuses bodies over ``limit`` bytes with a 413 before a handler reads them, streamed or not."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and not (declared.isascii() and declared.isdigit() and int(declared) <= self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLargeError:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        problem = Problem("file.too-large", f"the body is larger than the limit of {self.limit} bytes")
+        await problem_response([problem], 413, headers={"connection": "close"})(scope, receive, send)
+
+
+class _TooLargeError(Exception):
+    """Raised from ``receive`` to unwind the handler that is reading an oversized body."""
