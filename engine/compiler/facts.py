@@ -353,36 +353,31 @@ class Facts:
         timelines = Layered(self.timelines, {k: build.timelines.get(k) for k in by_key})
         intervals = Layered(self.intervals, {k: build.intervals.get(k) for k in by_key})
         history = Layered(self.history, {k: (*self.history.get(k, ()), *mine) for k, mine in by_key.items()})
-        return Facts(
-            self.name,
-            self.source,
-            self.states,
-            self.codes,
-            self.index,
-            timelines,
-            intervals,
-            history,
-            self.established,
-            self.region_masks,
-            self.never,
-            base=self,
-            touched=frozenset(by_key),
-        )
+        return self._derived(timelines, intervals, history, base=self, touched=frozenset(by_key))
 
     def flattened(self) -> Facts:
         """The same facts with their layers merged into plain mappings (long chains of what-ifs read slowly)."""
-        return Facts(
-            self.name,
-            self.source,
-            self.states,
-            self.codes,
-            self.index,
-            dict(self.timelines),
-            dict(self.intervals),
-            dict(self.history),
-            self.established,
-            self.region_masks,
-            self.never,
+        return self._derived(dict(self.timelines), dict(self.intervals), dict(self.history), base=None)
+
+    def _derived(
+        self,
+        timelines: Mapping[Key, Timeline],
+        intervals: Mapping[Key, tuple[Interval, ...]],
+        history: Mapping[Key, tuple[Placed, ...]],
+        *,
+        base: Facts | None,
+        touched: frozenset[Key] = frozenset(),
+    ) -> Facts:
+        """These facts with other histories, and a snapshot cache and lock of their own."""
+        return replace(
+            self,
+            timelines=timelines,
+            intervals=intervals,
+            history=history,
+            base=base,
+            touched=touched,
+            _snapshots=OrderedDict(),
+            _lock=threading.Lock(),
         )
 
     def layer(self) -> Facts:
