@@ -12,6 +12,8 @@ from engine.common.dates import DATE_MESSAGE, parse_date
 
 __all__ = [
     "DEFAULT_STATUSES",
+    "DeclaredCode",
+    "DeclaredOrgCode",
     "ConditionId",
     "Confidence",
     "IsoDate",
@@ -39,6 +41,9 @@ def _iso_date(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+#: A code as a world or rule file declares it.
+DeclaredCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
+DeclaredOrgCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,23}$")]
 StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
 OrgCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,23}$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from engine.models._base import DEFAULT_STATUSES, ConditionId, Confidence, IsoDate, Model, OrgCode, Status, Text
+from engine.models._base import DEFAULT_STATUSES, ConditionId, Confidence, DeclaredOrgCode, IsoDate, Key, Model, Status, Text
 from engine.models.checks import Check
 from engine.models.groups import Group
 
@@ -35,6 +35,8 @@ PassRule = Literal["unanimity", "majority", "two_thirds"] | AtLeast
 class Stage(Model):
     """One stage of a decision: who votes, what passes it, and who may veto."""
 
+    #: What the stage is called in prose ("invitation", "ratification"); default from its voters.
+    name: Key | None = None
     by: Group
     pass_: PassRule = Field(alias="pass")
     veto: Group | None = None
@@ -56,10 +58,12 @@ class Version(Model):
 class Organization(Model):
     """An organisation and its rule versions: the body of ``rules/<ORG>.yaml``."""
 
-    code: OrgCode = Field(alias="org", validation_alias="org")
+    code: DeclaredOrgCode = Field(alias="org", validation_alias="org")
     name: Text
     #: How prose names it: "NATO", "the Council of Europe"; default "the <code>".
     called: Text | None = None
+    #: Other names people use ("Shanghai Cooperation Organization"), accepted like the name.
+    aliases: tuple[Text, ...] = ()
     source: Text | None = None
     note: Text | None = None
     statuses: tuple[Status, ...] = Field(default=DEFAULT_STATUSES, min_length=1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import field_validator
 
-from engine.models._base import Confidence, Model, StateCode, Text
+from pydantic import StringConstraints, field_validator
+
+from engine.models._base import Confidence, DeclaredCode, IsoDate, Model, Text
 from engine.models.events import Event, Pair, distinct_pair
 from engine.models.rules import Organization
 
@@ -16,8 +17,12 @@ __all__ = ["NeverEstablished", "StateRecord", "WorldFile"]
 class StateRecord(Model):
     """A state or disputed entity: its code, name, region and where the record comes from."""
 
-    code: StateCode
+    code: DeclaredCode
     name: Text
+    #: ISO 3166-1 alpha-2, accepted wherever a state is named (SPEC, Names).
+    alpha2: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    #: Other names people use ("UK", "Britain"), accepted like the name.
+    aliases: tuple[Text, ...] = ()
     region: Text
     subregion: Text | None = None
     default_relations: Literal["none", "established"] | None = None
@@ -51,6 +56,8 @@ class WorldFile(Model):
     source: Text | None = None
     note: Text | None = None
     rules: Text | None = None
+    #: The last date the world's facts were checked: answers after it say so (SPEC, horizon).
+    horizon: IsoDate | None = None
     states: tuple[StateRecord, ...] = ()
     organizations: tuple[Organization, ...] = ()
     events: tuple[Event, ...] = ()
