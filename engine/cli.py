@@ -19,7 +19,7 @@ from rich.progress import Progress
 
 from engine import models as m
 from engine.common.dates import parse_day, today
-from engine.common.errors import AccedeError, Problem, did_you_mean
+from engine.common.errors import AccedeError, Problem
 from engine.compiler.world import compile_world
 from engine.evaluation.describe import describe_org, describe_state
 from engine.reading.json_strict import read_json
@@ -28,7 +28,6 @@ from engine.reading.loader import (
     display,
     lint_targets,
     load_rule_file,
-    load_scenario,
     load_world_folder,
     parse_event,
     scenario_files,
@@ -37,8 +36,8 @@ from engine.reading.loader import (
 from engine.reading.yaml12 import read_yaml
 from engine.rendering.jsonout import dumps
 from engine.rendering.text import expectation_lines, render_join, render_org, render_scenario, render_state
-from engine.scenario import prepare
-from engine.validation import check_org, check_state, validate_rules
+from engine.validation import Ambiguous, resolve_name, validate_rules
+from engine.validation.references import ambiguous
 from engine.workspace import Workspace
 
 __all__ = ["main"]
@@ -84,7 +83,7 @@ def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     problems: list[Problem] = []
     on = _as_of(args, problems)
     try:
-        verdict = ws.check(args.state.upper(), args.org.upper(), on, args.world, args.assume)
+        verdict = ws.check(args.state, args.org, on, args.world, args.assume)
     except AccedeError as exc:
         raise AccedeError([*problems, *exc.problems]) from None
     if problems:
@@ -152,8 +151,7 @@ def _lint_file(path: Path, ws: Workspace) -> None:
 
 
 def _lint_scenario(ws: Workspace, path: Path) -> None:
-    doc, scenario = load_scenario(path)
-    prepare(doc, scenario, ws.resolve, path.parent)
+    ws.prepare_file(path)
 
 
 def _lint_rule_file(path: Path, ws: Workspace) -> None:
@@ -197,12 +195,20 @@ def cmd_show(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     problems: list[Problem] = []
     on = _as_of(args, problems)
     world = ws.world(args.world)
-    code = args.code.upper()
-    if code not in world.orgs and code not in world.index:
-        known = [*world.orgs, *world.index]
-        message = f"unknown state or organisation `{code[:40]}`{did_you_mean(code, known)}"
-        problems.append(Problem("world.unknown-state", message, field="STATE|ORG"))
-    if problems:
+    # An organisation's code or name first: no organisation is named like a state.
+    org = world.names.org(args.code)
+    state = None if isinstance(org, str) else world.names.state(args.code)
+    code = org if isinstance(org, str) else state if isinstance(state, str) else None
+    if code is None:
+        report = _option("STATE|ORG")
+        if isinstance(org, Ambiguous) or isinstance(state, Ambiguous):
+            found = org if isinstance(org, Ambiguous) else state
+            assert isinstance(found, Ambiguous)
+            problems.append(report(*ambiguous(found)))
+        else:
+            hint = world.names.states.did_you_mean(args.code) or world.names.orgs.did_you_mean(args.code)
+            problems.append(report("world.unknown-state", f"unknown state or organisation `{args.code}`{hint}"))
+    if problems or code is None:
         raise AccedeError(problems)
     info = describe_org(world, code, on) if code in world.orgs else describe_state(world, code, on)
     if args.json:
@@ -245,11 +251,11 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     if args.subscribe:
         pairs = []
         for k, item in enumerate(args.subscribe):
-            state, _, org = item.upper().partition(":")
+            named_state, _, named_org = item.partition(":")
             report = _option(f"--subscribe[{k}]")
-            if not check_state(state, world.index, report, problems) or not check_org(
-                org, world.orgs, report, problems
-            ):
+            state = resolve_name(named_state, world.names.states, report, problems)
+            org = resolve_name(named_org, world.names.orgs, report, problems)
+            if state is None or org is None:
                 continue
             if world.orgs[org].version_at(on) is None:
                 problems.append(report("scenario.no-rules", f"the {org} has no rules in force on {on.isoformat()}"))
@@ -264,7 +270,7 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         name = f"<stdin>:{number}"
         try:
             doc = read_json(line, name, limit=WATCH_LINE_BYTES, what="line")
-            event = parse_event(doc)
+            event = parse_event(doc, world.names)
             changes = watcher.apply(event, Located(doc, ()))
         except AccedeError as exc:
             for problem in exc.problems:

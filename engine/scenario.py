@@ -7,25 +7,21 @@ scenario's changes and amendments live in a new world layered on top of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from engine import models as m
 from engine.common.errors import AccedeError, Problem
 from engine.common.limits import CHANGES, QUESTIONS
-from engine.compiler.world import World, compile_world
+from engine.compiler.world import World
 from engine.questions import KINDS, Asked
 from engine.questions.registry import Progress, Result
-from engine.reading.loader import Located, inline_world
+from engine.reading.loader import Located
 from engine.reading.yaml12 import Document
 from engine.validation import validate_amendments
 
 __all__ = ["Answer", "Prepared", "ScenarioResult", "prepare", "run"]
-
-WorldResolver = Callable[[str, Path | None, Document], World]
 
 
 @dataclass(frozen=True)
@@ -79,12 +75,12 @@ def question_id(question: m.QuestionBase, position: int) -> str:
     return question.id if question.id is not None else f"q{position + 1}"
 
 
-def prepare(doc: Document, scenario: m.Scenario, resolve: WorldResolver, base_dir: Path | None) -> Prepared:
-    """Validate a scenario against its world and build its what-if world; all problems at once."""
-    if isinstance(scenario.world, m.WorldFile):
-        world = compile_world(inline_world(doc, scenario.world))
-    else:
-        world = resolve(scenario.world, base_dir, doc)
+def prepare(doc: Document, scenario: m.Scenario, world: World) -> Prepared:
+    """Validate a scenario against its world and build its what-if world; all problems at once.
+
+    ``world`` is the one the scenario names (``Workspace.read_scenario`` finds it first, since
+    the names a scenario may use are that world's).
+    """
     problems: list[Problem] = []
     for name, items, limit in (("changes", scenario.changes, CHANGES), ("questions", scenario.questions, QUESTIONS)):
         if len(items) > limit.file:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from engine import models as m
 from engine.common.errors import AccedeError, Problem
@@ -24,12 +24,14 @@ from engine.compiler.world import World, compile_world
 from engine.evaluation.describe import describe_org, describe_state
 from engine.evaluation.tally import Assume
 from engine.evaluation.verdict import JoinVerdict
-from engine.reading.loader import is_world_folder, load_scenario, load_world_folder, validate
-from engine.reading.yaml12 import Document, parse_yaml
-from engine.scenario import Answer, ScenarioResult, prepare, run
-from engine.validation import Report, check_org, check_state
+from engine.reading.loader import display, inline_world, is_world_folder, load_world_folder, validate
+from engine.reading.yaml12 import Document, parse_yaml, read_yaml
+from engine.scenario import Answer, Prepared, ScenarioResult, prepare, run
+from engine.validation import Report, resolve_name
 
 __all__ = ["BUNDLED", "BUNDLED_SCENARIOS", "BUNDLED_WORLD", "Workspace"]
+
+S = TypeVar("S", bound=m.Model)
 
 #: The package's own data: the world, its rules and the golden scenarios (see ``engine/bundled``).
 BUNDLED = Path(str(resources.files("engine.bundled")))
@@ -113,15 +115,43 @@ class Workspace:
             return self.default
         return self.folder_world(Path(name))
 
+    def read_scenario(self, doc: Document, base_dir: Path | None, model: type[S] = m.Scenario) -> tuple[S, World]:
+        """A scenario document as a model, with the world it names.
+
+        The world comes first: the names a scenario may use for states and organisations are
+        that world's. When the world cannot be had, the document's own schema problems are
+        reported with the world's, so one run shows every mistake.
+        """
+        data = doc.data if isinstance(doc.data, dict) else {}
+        named = data.get("world", "default")
+        try:
+            if isinstance(named, dict):
+                world = compile_world(inline_world(doc, validate(doc, m.WorldFile, ("world",))))
+            else:
+                world = self.resolve(named if isinstance(named, str) else "default", base_dir, doc)
+        except AccedeError as exc:
+            problems = list(exc.problems)
+            try:
+                validate(doc, model)
+            except AccedeError as more:
+                problems += [p for p in more.problems if not (p.field or "").startswith("world")]
+            raise AccedeError(problems) from None
+        return validate(doc, model, names=world.names), world
+
+    def prepare_file(self, path: Path) -> Prepared:
+        """Read and validate one scenario file (what ``accede lint`` does to it)."""
+        doc = read_yaml(path, display(path))
+        scenario, world = self.read_scenario(doc, path.parent)
+        return prepare(doc, scenario, world)
+
     def run_file(self, path: Path, progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
         """Read, validate and answer one scenario file."""
-        doc, scenario = load_scenario(path)
-        return run(prepare(doc, scenario, self.resolve, path.parent), progress)
+        return run(self.prepare_file(path), progress)
 
     def run_document(self, doc: Document, base_dir: Path | None = None) -> ScenarioResult:
         """Validate and answer a scenario already parsed (an HTTP body, a test's document)."""
-        scenario = validate(doc, m.Scenario)
-        return run(prepare(doc, scenario, self.resolve, base_dir))
+        scenario, world = self.read_scenario(doc, base_dir)
+        return run(prepare(doc, scenario, world))
 
     def run_text(self, text: str | bytes, name: str = "<request>") -> ScenarioResult:
         return self.run_document(parse_yaml(text, name))
@@ -162,8 +192,8 @@ class Workspace:
             if problems:
                 raise AccedeError(problems)
         try:
-            request = validate(doc, m.CheckRequest)
-            result = run(prepare(doc, request.scenario(today), self.resolve, None))
+            request = validate(doc, m.CheckRequest, names=self.default.names)
+            result = run(prepare(doc, request.scenario(today), self.default))
         except AccedeError as exc:
             raise _relocated(exc, _CHECK_FIELDS) from None
         return result.answers[0]
@@ -197,9 +227,10 @@ class Workspace:
         """
         world = self.default
         problems: list[Problem] = []
-        if not check_state(code, world.index, _at(field), problems):
+        found = resolve_name(code, world.names.states, _at(field), problems)
+        if found is None:
             raise AccedeError(problems)
-        return describe_state(world, code, on)
+        return describe_state(world, found, on)
 
     def describe_org(self, code: str, on: date, field: str = "org") -> dict[str, Any]:
         """What the default world holds about one organisation on a date (``accede show ORG --json``).
@@ -208,9 +239,10 @@ class Workspace:
         """
         world = self.default
         problems: list[Problem] = []
-        if not check_org(code, world.orgs, _at(field), problems):
+        found = resolve_name(code, world.names.orgs, _at(field), problems)
+        if found is None:
             raise AccedeError(problems)
-        return describe_org(world, code, on)
+        return describe_org(world, found, on)
 
     def organizations(self, on: date) -> list[dict[str, Any]]:
         """Every organisation of the default world: statuses, rule versions, members on ``on``."""

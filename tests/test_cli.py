@@ -155,4 +155,4 @@ def test_show_org_json_lists_rules_and_members(capsys: pytest.CaptureFixture[str
 def test_show_unknown_code_suggests_a_near_one(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "show", "ARMM")
     assert status == 2
-    assert "did you mean `ARM`?" in err
+    assert "did you mean `ARM` (Armenia)?" in err

@@ -27,14 +27,14 @@ def organizations(ws: Ws, as_of: AsOf = None) -> Response:
 def organization(org: str, ws: Ws, as_of: AsOf = None) -> Response:
     """What the world holds about one organisation on a date: rules in force, status holders, stances."""
     on = parse_as_of(as_of)
-    return answer(ws.describe_org(org.upper(), on, field="org"))
+    return answer(ws.describe_org(org, on, field="org"))
 
 
 @router.get("/v1/states/{state}", responses=ok("StateInfo"))
 def state(state: str, ws: Ws, as_of: AsOf = None) -> Response:
     """What the world holds about one state on a date, with sources (same as `accede show STATE --json`)."""
     on = parse_as_of(as_of)
-    return answer(ws.describe_state(state.upper(), on, field="state"))
+    return answer(ws.describe_state(state, on, field="state"))
 
 
 @router.get("/v1/matrix", responses=ok("MatrixResult"))
@@ -46,8 +46,8 @@ def sweep(
 ) -> Response:
     """Every non-member (or the states named) against the organisations named (default: all)."""
     on = parse_as_of(as_of)
-    orgs = [code.upper() for code in org or ()]
-    states = [code.upper() for code in state or ()]
+    orgs = list(org or ())
+    states = list(state or ())
     return answer(ws.matrix(on, orgs, states).to_json())
 
 

@@ -35,6 +35,7 @@ CODES: dict[str, str] = {
     "rule.duplicate-org": "two rule files define the same organisation",
     "world.unknown-state": "a state code that the world does not declare",
     "world.unknown-org": "an organisation code that the world does not declare",
+    "world.ambiguous-name": "a name that fits several states or organisations (the message lists them)",
     "world.duplicate-state": "two state records share a code",
     "history.contradiction": "an event contradicts the history before it",
     "scenario.unknown-world": "a scenario names a world that does not exist",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from engine import models as m
 from engine.common.errors import AccedeError
@@ -17,6 +18,7 @@ from engine.compiler.facts import Facts, Snapshot, compile_facts
 from engine.compiler.rulebook import CompiledOrg, Rulebook, compile_rulebook
 from engine.reading.loader import Located, WorldInput
 from engine.validation import validate_world
+from engine.validation.names import Names
 
 __all__ = ["World", "compile_world"]
 
@@ -53,6 +55,11 @@ class World:
     @property
     def all(self) -> int:
         return self.facts.all
+
+    @cached_property
+    def names(self) -> Names:
+        """How people name this world's states and organisations (SPEC, Names)."""
+        return Names(self.facts.states, (o.model for o in self.rules.orgs.values()))
 
     def as_of(self, on: date) -> Snapshot:
         """Every fact of ``on`` (built once per date and cached)."""

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from engine.common.dates import DATE_MESSAGE, parse_date
 
 __all__ = [
     "DEFAULT_STATUSES",
-    "DeclaredCode",
-    "DeclaredOrgCode",
     "ConditionId",
     "Confidence",
+    "DeclaredCode",
+    "DeclaredOrgCode",
     "IsoDate",
     "Key",
     "Model",
+    "NameBook",
     "OrgCode",
     "StateCode",
     "Status",
@@ -44,8 +46,51 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 #: A code as a world or rule file declares it.
 DeclaredCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
 DeclaredOrgCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,23}$")]
-StateCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$")]
-OrgCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,23}$")]
+
+
+class NameBook(Protocol):
+    """What the models need of a world's names (``engine.validation.names.Names``)."""
+
+    def state(self, text: str) -> Any: ...
+
+    def org(self, text: str) -> Any: ...
+
+
+def _resolver(kind: str, what: str) -> Callable[[object, ValidationInfo], object]:
+    """A field that names a state or organisation: a name or alias becomes its code (SPEC, Names).
+
+    The world's names come as pydantic's validation context; a text that names nothing is left
+    as written, so the semantic pass reports it once, with suggestions drawn from the world.
+    """
+
+    def resolve(value: object, info: ValidationInfo) -> object:
+        context = info.context
+        names: NameBook | None = context.get("names") if isinstance(context, dict) else None
+        if names is None or not isinstance(value, str):
+            return value
+        found = getattr(names, kind)(value)
+        if isinstance(found, str):
+            return found
+        listed = getattr(found, "listed", None)
+        if listed:
+            raise PydanticCustomError(
+                "name_ambiguous",
+                "`{text}` names several {what}: {listed}",
+                {"text": value, "what": what, "listed": listed},
+            )
+        return value
+
+    return resolve
+
+
+#: A field that names a state: its code, alpha-2 code, name or an alias, resolved to the code.
+StateCode = Annotated[
+    str, BeforeValidator(_resolver("state", "states")), StringConstraints(min_length=1, max_length=200)
+]
+#: A field that names an organisation: its code, name or an alias, resolved to the code.
+OrgCode = Annotated[
+    str, BeforeValidator(_resolver("org", "organisations")), StringConstraints(min_length=1, max_length=200)
+]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 ConditionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,99}$")]
 Status = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]

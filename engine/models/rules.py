@@ -6,7 +6,17 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from engine.models._base import DEFAULT_STATUSES, ConditionId, Confidence, DeclaredOrgCode, IsoDate, Key, Model, Status, Text
+from engine.models._base import (
+    DEFAULT_STATUSES,
+    ConditionId,
+    Confidence,
+    DeclaredOrgCode,
+    IsoDate,
+    Key,
+    Model,
+    Status,
+    Text,
+)
 from engine.models.checks import Check
 from engine.models.groups import Group
 

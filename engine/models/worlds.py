@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-
 from pydantic import StringConstraints, field_validator
 
 from engine.models._base import Confidence, DeclaredCode, IsoDate, Model, Text

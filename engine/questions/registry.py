@@ -46,11 +46,11 @@ class Asked:
         return lambda code, message: self.doc.problem(code, message, (*self.path, *sub))
 
     def need_state(self, code: str, *sub: str | int) -> bool:
-        return check_state(code, self.world.index, self.report(*sub), self.problems)
+        return check_state(code, self.world.names.states, self.report(*sub), self.problems)
 
     def need_org(self, code: str, *sub: str | int, on: date | None = None) -> bool:
         """A known organisation with rules in force on the question's date (or ``on``)."""
-        if not check_org(code, self.world.orgs, self.report(*sub), self.problems):
+        if not check_org(code, self.world.names.orgs, self.report(*sub), self.problems):
             return False
         day = on or self.on
         first = self.world.orgs[code].first_date

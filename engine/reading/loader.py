@@ -74,15 +74,19 @@ def display(path: Path) -> str:
     return str(path) if rel.startswith("../../..") else rel
 
 
-def validate(doc: Document, model: type[T], prefix: Path_ = ()) -> T:
-    """Validate a document (or the part of it at ``prefix``) into a frozen model."""
+def validate(doc: Document, model: type[T], prefix: Path_ = (), names: m.NameBook | None = None) -> T:
+    """Validate a document (or the part of it at ``prefix``) into a frozen model.
+
+    ``names`` are the world's (``validation.names.Names``): with them, a field that names a state
+    or an organisation takes a name or alias and holds the code.
+    """
     data = doc.data
     for part in prefix:
         data = data[part]
     if not isinstance(data, dict):
         raise AccedeError([doc.problem("schema.not-mapping", "expected a mapping at the top of the document", prefix)])
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"names": names} if names is not None else None)
     except ValidationError as exc:
         raise AccedeError(translate(doc, exc, prefix)) from None
 
@@ -196,20 +200,20 @@ def load_rule_file(path: Path) -> tuple[Document, m.Organization]:
     return doc, validate(doc, m.Organization)
 
 
-def parse_events(doc: Document, path: Path_) -> tuple[m.Event, ...]:
+def parse_events(doc: Document, path: Path_, names: m.NameBook | None = None) -> tuple[m.Event, ...]:
     """Events given as a list at ``path`` of a document (an HTTP body, a forbid list)."""
     data = doc.data
     for part in path:
         data = data[part]
     try:
-        return _EVENT_LIST.validate_python(data)
+        return _EVENT_LIST.validate_python(data, context={"names": names})
     except ValidationError as exc:
         raise AccedeError(translate(doc, exc, path)) from None
 
 
-def parse_event(doc: Document) -> m.Event:
+def parse_event(doc: Document, names: m.NameBook | None = None) -> m.Event:
     """One event given as a whole document (a line of ``accede watch``'s input)."""
     try:
-        return _EVENT.validate_python(doc.data)
+        return _EVENT.validate_python(doc.data, context={"names": names})
     except ValidationError as exc:
         raise AccedeError(translate(doc, exc)) from None

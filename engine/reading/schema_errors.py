@@ -107,6 +107,8 @@ def translate(doc: Document, exc: ValidationError, prefix: Path_ = ()) -> list[P
 
 
 def _describe(kind: str, value: Any, msg: str, rule_id: str | None) -> tuple[str, str]:
+    if kind == "name_ambiguous":
+        return "world.ambiguous-name", msg
     if kind == "date_invalid":
         return "date.invalid", msg
     if kind == "check_invalid":

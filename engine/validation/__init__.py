@@ -5,7 +5,15 @@ states and organisations, duplicate ids, overlapping versions, cycles of ``membe
 History contradictions need the timelines, so the compiler reports those.
 """
 
-from engine.validation.references import Report, check_org, check_state, unknown_org, unknown_state
+from engine.validation.names import Ambiguous, Names, Vocabulary
+from engine.validation.references import (
+    Report,
+    check_org,
+    check_state,
+    resolve_name,
+    unknown_org,
+    unknown_state,
+)
 from engine.validation.semantic import (
     STAGES,
     CheckedWorld,
@@ -18,11 +26,15 @@ from engine.validation.semantic import (
 
 __all__ = [
     "STAGES",
+    "Ambiguous",
     "CheckedWorld",
+    "Names",
     "Report",
+    "Vocabulary",
     "amend_org",
     "check_org",
     "check_state",
+    "resolve_name",
     "unknown_org",
     "unknown_state",
     "validate_amendments",

@@ -9,21 +9,28 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 
 from engine.common.errors import Problem, did_you_mean
+from engine.validation.names import Ambiguous, Vocabulary
 
-__all__ = ["Report", "check_org", "check_state", "unknown_org", "unknown_state"]
+__all__ = ["Report", "ambiguous", "check_org", "check_state", "resolve_name", "unknown_org", "unknown_state"]
 
 #: Locates a problem where it was written: ``(code, message) -> Problem``.
 Report = Callable[[str, str], Problem]
 
 
+def _hint(code: str, known: Collection[str]) -> str:
+    # A world's vocabulary suggests from names too (`GER` -> Germany, not Peru); a bare set of
+    # codes (a world still being validated) from its codes.
+    return known.did_you_mean(code) if isinstance(known, Vocabulary) else did_you_mean(code, known)
+
+
 def unknown_state(code: str, known: Collection[str]) -> tuple[str, str]:
     """The code and message for a state the world does not declare."""
-    return "world.unknown-state", f"unknown state `{code[:40]}`{did_you_mean(code, known)}"
+    return "world.unknown-state", f"unknown state `{code}`{_hint(code, known)}"
 
 
 def unknown_org(code: str, known: Collection[str]) -> tuple[str, str]:
     """The code and message for an organisation the world does not declare."""
-    return "world.unknown-org", f"unknown organisation `{code[:40]}`{did_you_mean(code, known)}"
+    return "world.unknown-org", f"unknown organisation `{code}`{_hint(code, known)}"
 
 
 def check_state(code: str, known: Collection[str], report: Report, problems: list[Problem]) -> bool:
@@ -40,3 +47,24 @@ def check_org(code: str, known: Collection[str], report: Report, problems: list[
         return True
     problems.append(report(*unknown_org(code, known)))
     return False
+
+
+def ambiguous(found: Ambiguous) -> tuple[str, str]:
+    """The code and message for a name that fits several records: each listed with its name."""
+    return "world.ambiguous-name", f"`{found.text}` names several {found.what}: {found.listed}"
+
+
+def resolve_name(text: str, known: Vocabulary, report: Report, problems: list[Problem]) -> str | None:
+    """The code a state or organisation is named by at a door (a path, an argument), else a problem.
+
+    Files and bodies resolve names as they are parsed (``models._base``); this is the same
+    resolution for a bare text.
+    """
+    found = known.resolve(text)
+    if isinstance(found, str):
+        return found
+    if isinstance(found, Ambiguous):
+        problems.append(report(*ambiguous(found)))
+    else:
+        problems.append(report(*(unknown_state if known.what == "state" else unknown_org)(text, known)))
+    return None
