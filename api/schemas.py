@@ -20,7 +20,7 @@ from engine.models import CheckRequest
 
 Outcome = Literal["holds", "fails", "unknown"]
 StageOutcome = Literal["passes", "fails", "unknown"]
-VerdictName = Literal["eligible", "undetermined", "blocked"]
+VerdictName = Literal["eligible", "undetermined", "blocked", "member"]
 
 
 class _Shape(BaseModel):
@@ -33,6 +33,7 @@ class Evidence(_Shape):
     fact: str
     since: date | None
     member_since: date | None = None
+    member_of: str | None = None
     source: str | None = None
     confidence: str | None = None
 
@@ -47,6 +48,7 @@ class ConditionResult(_Shape):
 
 
 class StageTally(_Shape):
+    name: str
     by: Any
     pass_: Any = Field(alias="pass")
     outcome: StageOutcome
@@ -58,6 +60,7 @@ class StageTally(_Shape):
     unknown: list[str]
     vetoed_by: list[str]
     assumed: list[str]
+    veto_unknown: list[str]
 
 
 class Decision(_Shape):
@@ -68,6 +71,31 @@ class Decision(_Shape):
 class Remedy(_Shape):
     changes: list[dict[str, Any]]
     lifts: list[str]
+
+
+class Judgement(_Shape):
+    """An assessment that would decide an unknown condition, with the change that records it."""
+
+    condition: str
+    assess: str
+    of: str
+    change: dict[str, Any]
+
+
+class OpenStage(_Shape):
+    """A stage that turns on positions not on record: who is silent, what is needed, who is pivotal."""
+
+    stage: str
+    voters: list[str]
+    support_needed: int
+    pivotal: list[str]
+    veto_without_position: list[str]
+
+
+class FailedStage(_Shape):
+    stage: str
+    voters: list[str]
+    because: Literal["veto", "opposition", "too few supporters"]
 
 
 class ExpectationOutcome(_Shape):
@@ -85,13 +113,18 @@ class JoinResult(_Shape):
     as_of: date
     verdict: VerdictName
     status: str | None
+    status_since: date | None
     rules_from: date | None
     failing: list[str]
     unknown: list[str]
     conditions: list[ConditionResult]
-    decision: Decision
+    decision: Decision | None = Field(description="null for a member: no condition or vote is evaluated")
     remedies: list[Remedy]
     irremediable: list[str]
+    member_since: date | None = None
+    to_settle: list[Judgement | OpenStage] | None = None
+    blocked_by: list[FailedStage] | None = None
+    beyond_horizon: bool | None = None
     expect: ExpectationOutcome | None = None
 
 

@@ -338,7 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    out = Console(soft_wrap=True, highlight=False, markup=False)  # data may contain [brackets]
+    # Prose wraps to a terminal's width; piped output keeps one line per paragraph for grep and diff.
+    out = Console(highlight=False, markup=False)  # data may contain [brackets]
+    out.soft_wrap = not out.is_terminal
     ws = Workspace()
     try:
         code: int = args.func(args, ws, out)

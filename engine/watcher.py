@@ -357,6 +357,8 @@ class Watcher:
         assert version is not None
         ctx = OrgContext(snap, org)
         i = self._world.index[state]
+        if snap.members(org) >> i & 1:
+            return {}, "member"  # not an applicant: nothing is evaluated (SPEC, Verdicts)
         watched = {rule.condition for rule in self._rules.get(org, ())}
         violations = self._violations.get(qid, {})
         outcomes: dict[str, str] = {}

@@ -41,7 +41,9 @@ def evaluator_view(world: World, pair: tuple[str, str]) -> tuple[dict[str, str],
     i = world.index[state]
     version = world.orgs[org].version_at(ON)
     assert version is not None
-    outcomes = {}
+    outcomes: dict[str, str] = {}
+    if snap.members(org) >> i & 1:
+        return outcomes, verdict_on(world.rules, snap, org, i, "unknown")  # a member: nothing evaluated
     for c in version.conditions:
         holds, fails = c.check.masks(ctx)
         outcomes[c.id] = "holds" if holds >> i & 1 else "fails" if fails >> i & 1 else "unknown"

@@ -42,6 +42,31 @@ def _status_fact(ctx: OrgContext, i: int, org: str) -> Evidence:
     )
 
 
+def _recorded_relations(ctx: OrgContext, i: int, group: m.Group) -> list[Evidence]:
+    """For a holding relations check: the relations with the group that rest on a recorded event.
+
+    Relations that hold by the world's default say nothing; an establishment on record (Armenia
+    and Pakistan, 2025-08-31) is what decided the condition, and is cited.
+    """
+    out = []
+    for other in bits(ctx.group(group) & ~(1 << i)):
+        step = ctx.relations_step(i, other)
+        if step is not None and step.value is True and step.event is not None:
+            out.append(
+                Evidence(
+                    "relations",
+                    ctx.code(other),
+                    "has diplomatic relations",
+                    step.on,
+                    ctx.member_since(other, group),
+                    getattr(step.event, "source", None),
+                    getattr(step.event, "confidence", None),
+                    member_of=ctx.member_org(group),
+                )
+            )
+    return out
+
+
 class CompiledCheck:
     """Base of every compiled check; see the module docstring for the three questions."""
 
@@ -103,6 +128,8 @@ class RelationsWith(CompiledCheck):
         return ctx.group(self.group) & ~ctx.snap.rel[i] & ~(1 << i)
 
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
+        if outcome == "holds":
+            return _recorded_relations(ctx, i, self.group)
         if outcome != "fails":
             return []
         out = []
@@ -128,6 +155,7 @@ class RelationsWith(CompiledCheck):
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
+                    member_of=ctx.member_org(self.group),
                 )
             )
         return out
@@ -182,6 +210,7 @@ class RecognizedBy(CompiledCheck):
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
+                    member_of=ctx.member_org(self.group),
                 )
             )
         return out
@@ -232,6 +261,7 @@ class NoConflictWith(CompiledCheck):
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
+                    member_of=ctx.member_org(self.group),
                 )
             )
         return out
@@ -268,7 +298,9 @@ class StatusIn(CompiledCheck):
         me = ctx.code(i)
         current, _ = ctx.status_of(i, org)
         if want:
-            return tuple(frozenset({("admit", me, org, s)}) for s in self.statuses if s != current)
+            # Membership of the organisation being joined is the question itself, never a remedy.
+            ruled_out = {current, "member"} if org == ctx.org else {current}
+            return tuple(frozenset({("admit", me, org, s)}) for s in self.statuses if s not in ruled_out)
         return (frozenset({("leave", me, org)}),) if current else ()
 
 

@@ -97,8 +97,12 @@ class OrgContext:
             found = self.snap.cache[key] = (step.value, step) if step is not None else (None, None)
         return found
 
+    def member_org(self, group: m.Group) -> str | None:
+        """The organisation whose membership a group means, if it means one."""
+        return self.org if group.kind == "members" else group.org if group.kind == "members_of" else None
+
     def member_since(self, i: int, group: m.Group) -> date | None:
-        org = self.org if group.kind == "members" else group.org if group.kind == "members_of" else None
+        org = self.member_org(group)
         if org is None:
             return None
         status, step = self.status_of(i, org)

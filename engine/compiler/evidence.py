@@ -25,6 +25,8 @@ class Evidence(NamedTuple):
     member_since: date | None = None
     source: str | None = None
     confidence: str | None = None
+    #: The organisation ``member_since`` is about (a rule may read another one's members).
+    member_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -35,6 +37,7 @@ class Evidence(NamedTuple):
         }
         if self.member_since is not None:
             out["member_since"] = self.member_since.isoformat()
+            out["member_of"] = self.member_of
         if self.source is not None:
             out["source"] = self.source
         if self.confidence is not None:

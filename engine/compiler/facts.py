@@ -187,6 +187,8 @@ class Facts:
     established: int  # states whose relations default to established
     region_masks: dict[str, int]
     never: dict[Key, m.NeverEstablished] = field(default_factory=dict)
+    #: The last date the facts were checked (SPEC, horizon); answers after it say so.
+    horizon: date | None = None
     base: Facts | None = None
     touched: frozenset[Key] = frozenset()
     _snapshots: OrderedDict[date, Snapshot] = field(default_factory=OrderedDict, repr=False)
@@ -423,6 +425,7 @@ def compile_facts(checked: CheckedWorld) -> Facts:
         established,
         _region_masks(records),
         checked.never,
+        header.horizon,
     )
     build = build_history(placed, facts.initial_of, history_first=True, pinned=checked.never)
     if build.problems:

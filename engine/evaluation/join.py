@@ -16,8 +16,20 @@ from engine.compiler.facts import Snapshot
 from engine.compiler.remedies import Change, Options, both, change_syntax
 from engine.compiler.rulebook import CompiledCondition, CompiledOrg, CompiledVersion, Rulebook
 from engine.compiler.world import World
-from engine.evaluation.tally import Assume, StageOutcome, combine_stages, decide, tally
-from engine.evaluation.verdict import ConditionResult, Decision, JoinVerdict, Outcome, Remedy, VerdictName
+from engine.evaluation.tally import Assume, StageOutcome, combine_stages, decide, stage_names, tally
+from engine.evaluation.verdict import (
+    ConditionResult,
+    Decision,
+    FailedStage,
+    JoinVerdict,
+    Judgement,
+    OpenStage,
+    Outcome,
+    Remedy,
+    StageTally,
+    ToSettle,
+    VerdictName,
+)
 
 __all__ = ["combine", "join", "rules_in_force", "verdict_on"]
 
@@ -44,23 +56,34 @@ def join(
 ) -> JoinVerdict:
     """One applicant, one organisation, one date: the verdict with evidence and remedies.
 
-    ``remedies=False`` skips the remedy search for callers that need only the verdict and why.
+    A member is not an applicant: its verdict is ``member`` and no condition is evaluated. A
+    suspended state is an applicant for readmission. ``remedies=False`` skips the remedy search
+    for callers that need only the verdict and why.
     """
     snap = world.as_of(on)
     i = world.index[state]
     compiled = world.orgs[org]
     version = rules_in_force(compiled, on)
     ctx = OrgContext(snap, org, tuple(forbid))
+    status, since = ctx.status_of(i, org)
+    status_since = since.on if since is not None and status is not None else None
+    beyond = world.facts.horizon is not None and on > world.facts.horizon
+    if status == "member":
+        return JoinVerdict(
+            state, org, on, "member", (), Decision("passes", ()), rules_from=version.valid_from,
+            status=status, status_since=status_since, beyond_horizon=beyond,
+        )  # fmt: skip
     bit = 1 << i
     results = []
     for condition in version.conditions:
         holds, fails = condition.check.masks(ctx)
         outcome: Outcome = "holds" if holds & bit else "fails" if fails & bit else "unknown"
-        evidence = tuple(condition.check.explain(ctx, i, outcome)) if outcome != "holds" else ()
+        evidence = tuple(condition.check.explain(ctx, i, outcome))
         results.append(
             ConditionResult(condition.id, condition.text, condition.source, condition.confidence, outcome, evidence)
         )
-    stages = tuple(tally(ctx, stage, i, assume) for stage in version.decision)
+    names = stage_names(version.decision)
+    stages = tuple(tally(ctx, stage, i, assume, name) for stage, name in zip(version.decision, names, strict=True))
     decision = Decision(combine_stages(s.outcome for s in stages), stages)
     outcomes = {r.outcome for r in results}
     verdict = combine("fails" in outcomes, "unknown" in outcomes, decision.outcome)
@@ -69,10 +92,59 @@ def join(
     failing = [c for c, r in zip(version.conditions, results, strict=True) if r.outcome == "fails"]
     if failing and remedies:
         found, irremediable = _remedies(ctx, i, failing, on)
-    status, _ = ctx.status_of(i, org)
+    settle = None
+    if verdict == "undetermined":
+        unknown = [c for c, r in zip(version.conditions, results, strict=True) if r.outcome == "unknown"]
+        settle = ToSettle(_judgements(ctx, i, unknown, on), tuple(_open(t) for t in stages if t.outcome == "unknown"))
     return JoinVerdict(
-        state, org, on, verdict, tuple(results), decision, found, irremediable, version.valid_from, status
+        state,
+        org,
+        on,
+        verdict,
+        tuple(results),
+        decision,
+        found,
+        irremediable,
+        version.valid_from,
+        status,
+        status_since,
+        settle,
+        tuple(_failed(t) for t in stages if t.outcome == "fails"),
+        beyond,
     )
+
+
+def _judgements(ctx: OrgContext, i: int, unknown: Sequence[CompiledCondition], on: date) -> tuple[Judgement, ...]:
+    """The assessments that would decide each unknown condition, as changes an analyst can paste."""
+    out: list[Judgement] = []
+    day = on.isoformat()
+    for condition in unknown:
+        for change in sorted({c for option in condition.check.lift(ctx, i, True) for c in option}):
+            if change[0] == "assess":
+                syntax = change_syntax(change, day)
+                out.append(Judgement(condition.id, change[1], change[2], syntax))
+    return tuple(out)
+
+
+def _open(stage: StageTally) -> OpenStage:
+    """Who a stage that turns on missing positions waits for, and whose opposition alone fails it."""
+    silent = stage.unknown
+    if stage.pass_ == "unanimity":
+        needed, pivotal = len(silent), silent
+    else:
+        needed = max(0, stage.needed - len(stage.support))
+        # One silent voter opposing fails a counted stage only when the rest could no longer carry it.
+        pivotal = silent if len(stage.support) + len(silent) - 1 < stage.needed else ()
+    pivotal = tuple(sorted({*pivotal, *stage.veto_unknown}))
+    return OpenStage(stage.name, silent, needed, pivotal, stage.veto_unknown)
+
+
+def _failed(stage: StageTally) -> FailedStage:
+    if stage.vetoed_by:
+        return FailedStage(stage.name, stage.vetoed_by, "veto")
+    if stage.oppose:
+        return FailedStage(stage.name, stage.oppose, "opposition")
+    return FailedStage(stage.name, stage.abstain, "too few supporters")
 
 
 def _lifts(ctx: OrgContext, i: int, option: frozenset[Change], conditions: Sequence[CompiledCondition]) -> bool:
@@ -120,6 +192,8 @@ def _remedies(
 def verdict_on(rules: Rulebook, snap: Snapshot, org: str, i: int, assume: Assume) -> VerdictName:
     """The verdict alone, on a snapshot (possibly a hypothetical variant of one)."""
     version = rules_in_force(rules.orgs[org], snap.on)
+    if snap.members(org) >> i & 1:
+        return "member"
     ctx = OrgContext(snap, org)
     unknown = False
     for condition in version.conditions:

@@ -10,7 +10,7 @@ cannot pass while a veto holder has no known position.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,7 +20,7 @@ from engine.compiler.context import OrgContext
 from engine.compiler.rulebook import CompiledVersion
 from engine.evaluation.verdict import StageTally
 
-__all__ = ["Assume", "StageOutcome", "combine_stages", "decide", "stage_outcome", "tally"]
+__all__ = ["Assume", "StageOutcome", "combine_stages", "decide", "stage_names", "stage_outcome", "tally"]
 
 Assume = m.Assume
 StageOutcome = Literal["passes", "fails", "unknown"]
@@ -97,7 +97,21 @@ def _counts(voters: int, veto: int, stances: dict[int, str], assume: Assume) -> 
     return _Counts(n, support, oppose, unknown, veto_opposes, veto_unknown)
 
 
-def tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume) -> StageTally:
+def stage_names(stages: Sequence[m.Stage]) -> tuple[str, ...]:
+    """What each stage is called: its ``name`` in the rule file, else from its voters or its rule.
+
+    Names are unique within a decision (a repeated one takes its position: ``members-2``).
+    """
+    names: list[str] = []
+    for k, stage in enumerate(stages):
+        by = stage.by
+        default = "consensus" if stage.pass_ == "unanimity" else "vote"
+        name = stage.name or (by.org.lower() if by.kind == "members_of" and by.org else default)
+        names.append(name if name not in names else f"{name}-{k + 1}")
+    return tuple(names)
+
+
+def tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume, name: str = "members") -> StageTally:
     voters, veto = _voters(ctx, stage, i)
     stances = ctx.snap.positions.get((ctx.org, i), {})
     counts = _counts(voters, veto, stances, assume)
@@ -111,12 +125,14 @@ def tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume) -> StageTally
     for voter, stance in stances.items():
         if voters >> voter & 1:
             lists[stance].append(codes[voter])
-    for name in ("support", "oppose", "abstain"):
-        lists[name].sort()
+    for stance in ("support", "oppose", "abstain"):
+        lists[stance].sort()
     vetoed = [
         ctx.code(v) for v in bits(veto) if stances.get(v) == "oppose" or (assume == "oppose" and v not in stances)
     ]
+    silent_veto = [ctx.code(v) for v in bits(veto) if v not in stances] if assume == "unknown" else []
     return StageTally(
+        name,
         stage.by.syntax(),
         stage.pass_syntax(),
         stage_outcome(stage.pass_, counts),
@@ -128,6 +144,7 @@ def tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume) -> StageTally
         tuple(lists["unknown"]),
         tuple(vetoed),
         tuple(assumed),
+        tuple(silent_veto),
     )
 
 

@@ -17,16 +17,21 @@ __all__ = [
     "ConditionResult",
     "Decision",
     "Evidence",
+    "FailedStage",
+    "Judgement",
     "JoinVerdict",
     "MatrixResult",
     "MatrixRow",
+    "OpenStage",
     "Outcome",
     "Remedy",
     "StageTally",
+    "ToSettle",
     "VerdictName",
 ]
 
-VerdictName = Literal["eligible", "undetermined", "blocked"]
+#: An applicant's verdict is one of three; a state that already holds `member` is answered `member`.
+VerdictName = Literal["eligible", "undetermined", "blocked", "member"]
 
 
 class ConditionResult(NamedTuple):
@@ -49,6 +54,7 @@ class ConditionResult(NamedTuple):
 
 
 class StageTally(NamedTuple):
+    name: str
     by: Any
     pass_: Any
     outcome: Literal["passes", "fails", "unknown"]
@@ -60,9 +66,12 @@ class StageTally(NamedTuple):
     unknown: tuple[str, ...]
     vetoed_by: tuple[str, ...]
     assumed: tuple[str, ...] = ()
+    #: Members of the veto group with no position on record: the stage cannot pass without them.
+    veto_unknown: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "name": self.name,
             "by": self.by,
             "pass": self.pass_,
             "outcome": self.outcome,
@@ -74,6 +83,7 @@ class StageTally(NamedTuple):
             "unknown": list(self.unknown),
             "vetoed_by": list(self.vetoed_by),
             "assumed": list(self.assumed),
+            "veto_unknown": list(self.veto_unknown),
         }
 
 
@@ -83,6 +93,64 @@ class Decision(NamedTuple):
 
     def to_json(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "stages": [s.to_json() for s in self.stages]}
+
+
+class Judgement(NamedTuple):
+    """A judgement that would decide an unknown condition: the `assess` event an analyst can record.
+
+    ``decides`` is the outcome the condition takes when the judgement is recorded ``true``.
+    """
+
+    condition: str
+    key: str
+    of: str
+    change: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"condition": self.condition, "assess": self.key, "of": self.of, "change": self.change}
+
+
+class OpenStage(NamedTuple):
+    """A decision stage that turns on positions not on record (SPEC, What would settle it).
+
+    ``pivotal`` are the voters whose opposition alone would make the stage fail.
+    """
+
+    stage: str
+    voters: tuple[str, ...]
+    support_needed: int
+    pivotal: tuple[str, ...]
+    veto: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "voters": list(self.voters),
+            "support_needed": self.support_needed,
+            "pivotal": list(self.pivotal),
+            "veto_without_position": list(self.veto),
+        }
+
+
+class ToSettle(NamedTuple):
+    """What would settle an undetermined verdict: judgements to record, positions to learn."""
+
+    judgements: tuple[Judgement, ...]
+    stages: tuple[OpenStage, ...]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [*(j.to_json() for j in self.judgements), *(s.to_json() for s in self.stages)]
+
+
+class FailedStage(NamedTuple):
+    """A decision stage that fails, and who makes it fail."""
+
+    stage: str
+    voters: tuple[str, ...]
+    because: Literal["veto", "opposition", "too few supporters"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stage": self.stage, "voters": list(self.voters), "because": self.because}
 
 
 class Remedy(NamedTuple):
@@ -106,6 +174,11 @@ class JoinVerdict(NamedTuple):
     irremediable: tuple[str, ...] = ()
     rules_from: date | None = None
     status: str | None = None
+    #: When the state came to hold ``status`` in the organisation (membership, suspension...).
+    status_since: date | None = None
+    to_settle: ToSettle | None = None
+    blocked_by: tuple[FailedStage, ...] = ()
+    beyond_horizon: bool = False
 
     @property
     def failing(self) -> tuple[str, ...]:
@@ -119,21 +192,35 @@ class JoinVerdict(NamedTuple):
     def unknown(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.conditions if c.outcome == "unknown")
 
+    @property
+    def member_since(self) -> date | None:
+        return self.status_since if self.verdict == "member" else None
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "state": self.state,
             "org": self.org,
             "as_of": self.as_of.isoformat(),
             "verdict": self.verdict,
             "status": self.status,
+            "status_since": self.status_since.isoformat() if self.status_since else None,
             "rules_from": self.rules_from.isoformat() if self.rules_from else None,
             "failing": list(self.failing),
             "unknown": list(self.unknown),
             "conditions": [c.to_json() for c in self.conditions],
-            "decision": self.decision.to_json(),
+            "decision": self.decision.to_json() if self.verdict != "member" else None,
             "remedies": [r.to_json() for r in self.remedies],
             "irremediable": list(self.irremediable),
         }
+        if self.verdict == "member":
+            out["member_since"] = out["status_since"]
+        if self.to_settle is not None:
+            out["to_settle"] = self.to_settle.to_json()
+        if self.blocked_by:
+            out["blocked_by"] = [f.to_json() for f in self.blocked_by]
+        if self.beyond_horizon:
+            out["beyond_horizon"] = True
+        return out
 
 
 class MatrixRow(NamedTuple):

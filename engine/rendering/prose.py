@@ -12,9 +12,20 @@ from typing import Any
 from engine import models as m
 from engine.compiler.evidence import Evidence
 from engine.compiler.world import World
-from engine.evaluation.verdict import ConditionResult, JoinVerdict
+from engine.evaluation.verdict import ConditionResult, JoinVerdict, StageTally
 
-__all__ = ["event_phrase", "explain", "name_of", "org_called", "remedy_phrase", "rule_phrase"]
+__all__ = [
+    "criterion",
+    "event_phrase",
+    "explain",
+    "group_words",
+    "name_of",
+    "org_called",
+    "plural",
+    "remedy_phrase",
+    "rule_phrase",
+    "stage_words",
+]
 
 
 def name_of(world: World, code: str) -> str:
@@ -30,17 +41,93 @@ def org_called(world: World, org: str) -> str:
     return called or f"the {org}"
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 voter", "2 voters"; ``many`` for irregular plurals."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
 def _names(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _party(world: World, e: Evidence) -> str:
+def _alternatives(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def group_words(world: World, org: str, group: Any) -> str:
+    """A group as written in a rule (``members``, ``{members_of: UNSC}``, a list) in words."""
+    if group == "members":
+        return f"the members of {org_called(world, org)}"
+    if isinstance(group, dict) and "members_of" in group:
+        return f"the members of {org_called(world, str(group['members_of']))}"
+    if isinstance(group, list | tuple):
+        return _names([name_of(world, str(c)) for c in group])
+    return str(group)
+
+
+def stage_words(stage: str, body: bool = False) -> str:
+    """A stage's name as prose: "the ratification"; a body's name titled: "the Security Council"."""
+    words = stage.replace("_", " ")
+    return "the " + (words.title() if body else words)
+
+
+def _stage_name(verdict: JoinVerdict, name: str) -> str:
+    # A stage voted by another organisation's members is a body (the Security Council): titled.
+    tally = next((s for s in verdict.decision.stages if s.name == name), None)
+    return stage_words(name, body=tally is not None and isinstance(tally.by, dict))
+
+
+def rule_phrase(rule: Any) -> str:
+    """A pass rule in words: "unanimity", "two thirds", "at least 9"."""
+    return rule.replace("_", " ") if isinstance(rule, str) else f"at least {rule['at_least']}"
+
+
+def criterion(world: World, state: str, text: str) -> str:
+    """A condition's text as a clause about the applicant: "Ukraine is in a position to ..."."""
+    who = name_of(world, state)
+    for lead, sub in (("The applicant's ", f"{who}'s "), ("The applicant ", f"{who} ")):
+        if text.startswith(lead):
+            return sub + text[len(lead) :].rstrip(".")
+    return f'{who} meets the criterion "{text.rstrip(".")}"'
+
+
+def _party(world: World, verdict: JoinVerdict, e: Evidence) -> str:
     text = name_of(world, e.state)
     if e.member_since is not None:
-        text += f", a member since {e.member_since.isoformat()}"
+        of = e.member_of or verdict.org
+        where = "" if of == verdict.org else f" of {org_called(world, of)}"
+        text += f", a member{where} since {e.member_since.isoformat()}"
     return text
+
+
+def _applicant_fact(world: World, verdict: JoinVerdict, c: ConditionResult, e: Evidence) -> str:
+    """One fact about the applicant itself (status, region, sanctions, a judgement) as a clause."""
+    since = f" since {e.since.isoformat()}" if e.since else ""
+    if e.kind == "assessment":
+        if e.fact.startswith("no assessment"):
+            return f"no assessment on record settles whether {criterion(world, verdict.state, c.text)}"
+        on = f" ({e.since.isoformat()})" if e.since else ""
+        return f"the assessment on record{on} finds otherwise: {c.text[0].lower()}{c.text[1:].rstrip('.')}"
+    if e.kind == "status":
+        return "it " + _status_words(world, e.fact) + since
+    if e.kind == "sanctions":
+        return f"it is {e.fact}{since}"
+    return f"it {e.fact}{since}"
+
+
+def _status_words(world: World, fact: str) -> str:
+    # The evidence says "holds status observer in the SCO"; prose names the organisation as it is called.
+    words = fact.split()
+    if fact.startswith("holds status ") and len(words) >= 5:
+        status, org = words[2], words[-1]
+        return f"holds {status.replace('_', ' ')} status in {org_called(world, org)}"
+    if fact.startswith("holds no status"):
+        return f"holds no status in {org_called(world, words[-1])}"
+    return fact
 
 
 def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
@@ -50,7 +137,7 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
     if kinds == {"relations"}:
         parties = []
         for e in ev:
-            text = _party(world, e)
+            text = _party(world, verdict, e)
             if e.since is not None:
                 text += f" (severed on {e.since.isoformat()})"
             elif "never established" in e.fact:
@@ -59,23 +146,16 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
             parties.append(text)
         return "it has no diplomatic relations with " + _names(parties)
     if kinds == {"recognition"}:
-        return _names([_party(world, e) for e in ev]) + (" does not" if len(ev) == 1 else " do not") + " recognise it"
+        verb = " does not" if len(ev) == 1 else " do not"
+        return _names([_party(world, verdict, e) for e in ev]) + verb + " recognise it"
     if kinds == {"conflict"}:
-        parts = [_party(world, e) + (f" (since {e.since.isoformat()})" if e.since else "") for e in ev]
+        parts = [_party(world, verdict, e) + (f" (since {e.since.isoformat()})" if e.since else "") for e in ev]
         return "it is in armed conflict with " + _names(parts)
     if kinds and kinds <= {"status", "region", "sanctions", "assessment"}:
-        clauses = []
-        for e in ev:
-            fact = e.fact.replace(" of ", " that it is ", 1) if e.fact.startswith("no assessment") else e.fact
-            since = f" since {e.since.isoformat()}" if e.since and e.kind != "assessment" else ""
-            subject = "there is" if fact.startswith("no assessment") else "it"
-            if e.kind in {"sanctions", "assessment"}:
-                fact = ("is " + fact) if not fact.startswith("no ") else fact
-            clauses.append(f"{subject} {fact}{since}")
-        return "; ".join(clauses)
+        return "; ".join(_applicant_fact(world, verdict, c, e) for e in ev)
     if c.outcome == "unknown":
-        return f"it is not known whether {c.text[0].lower()}{c.text[1:]}"
-    return f"it is not the case that {c.text[0].lower()}{c.text[1:]}"
+        return f"it is not known whether {criterion(world, verdict.state, c.text)}"
+    return f"it is not the case that {criterion(world, verdict.state, c.text)}"
 
 
 def _verb(event: dict[str, Any]) -> str | None:
@@ -91,12 +171,13 @@ def _kind(status: str) -> str:
 _REMEDIES: dict[str, Callable[[World, dict[str, Any]], str]] = {
     "establish": lambda w, c: f"establish diplomatic relations with {name_of(w, c['establish'][1])}",
     "recognize": lambda w, c: f"obtain recognition from {name_of(w, c['by'])}",
-    "admit": lambda w, c: f"obtain {_kind(c['as'])} status in the {c['to']}",
-    "leave": lambda w, c: f"leave the {c['from']}",
+    "admit": lambda w, c: f"obtain {_kind(c['as'])} status in {org_called(w, c['to'])}",
+    "leave": lambda w, c: f"leave {org_called(w, c['from'])}",
     "end_conflict": lambda w, c: f"end the armed conflict with {name_of(w, c['end_conflict'][1])}",
     "lift_sanctions": lambda w, c: "have the UN Security Council sanctions lifted",
     "assess": lambda w, c: (
-        f"obtain an assessment that it {'is' if c['as'] else 'is not'} {c['assess'].replace('_', ' ')}"
+        f"obtain the judgement `{c['assess']}` for {name_of(w, c['of'])} (record it as "
+        f"`{{assess: {c['assess']}, of: {c['of']}, as: {'true' if c['as'] else 'false'}}}`)"
     ),
 }
 
@@ -107,20 +188,78 @@ def remedy_phrase(world: World, change: dict[str, Any]) -> str:
     return phrase(world, change) if phrase is not None else str(change)
 
 
-def rule_phrase(rule: Any) -> str:
-    return rule.replace("_", " ") if isinstance(rule, str) else f"at least {rule['at_least']}"
+def _stage_desc(world: World, verdict: JoinVerdict, stage: StageTally) -> str:
+    """ "the invitation (unanimity of the 32 members of NATO)"."""
+    voters = group_words(world, verdict.org, stage.by)
+    return (
+        f"{_stage_name(verdict, stage.name)} ({rule_phrase(stage.pass_)} of {plural(stage.voters, 'voter')}: {voters})"
+    )
 
 
-def _stage_phrase(world: World, verdict: JoinVerdict) -> str | None:
-    for stage in verdict.decision.stages:
-        if stage.outcome == "fails":
-            who = stage.vetoed_by or stage.oppose
-            if who:
-                verb = "opposes" if len(who) == 1 else "oppose"
-                names = _names([name_of(world, c) for c in who])
-                return f"{names} {verb} it ({rule_phrase(stage.pass_)} of {stage.voters})"
-            return f"the decision ({rule_phrase(stage.pass_)} of {stage.voters}) cannot reach {stage.needed} supporters"
-    return None
+def _failed_phrase(world: World, verdict: JoinVerdict) -> list[str]:
+    """Each failing stage and who makes it fail."""
+    out = []
+    stages = {s.name: s for s in verdict.decision.stages}
+    for failed in verdict.blocked_by:
+        stage = stages[failed.stage]
+        where = _stage_desc(world, verdict, stage)
+        who = _names([name_of(world, c) for c in failed.voters])
+        if failed.because == "veto":
+            out.append(f"{who} {'vetoes' if len(failed.voters) == 1 else 'veto'} it in {where}")
+        elif failed.because == "opposition":
+            out.append(f"{who} {'opposes' if len(failed.voters) == 1 else 'oppose'} it in {where}")
+        else:
+            have = len(stage.support) + len(stage.unknown)
+            out.append(f"{where} cannot reach {plural(stage.needed, 'supporter')}: at most {have} could support it")
+    return out
+
+
+def _open_phrase(world: World, verdict: JoinVerdict) -> list[str]:
+    """Each group of open stages (stages with the same silent voters read together) as a clause."""
+    settle = verdict.to_settle
+    if settle is None:
+        return []
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for stage in settle.stages:
+        groups.setdefault(stage.voters, []).append(stage)
+    out = []
+    for voters, stages in groups.items():
+        where = _names([_stage_name(verdict, s.stage) for s in stages])
+        n = len(voters)
+        clause = f"it turns on {plural(n, 'position')} not on record in {where}"
+        pivotal = sorted({c for s in stages for c in s.pivotal})
+        needed = max(s.support_needed for s in stages)
+        if pivotal and len(pivotal) == n:
+            clause += ", of which any one opposing blocks it" if n > 1 else ", which alone could block it"
+        else:
+            clause += f", where {plural(needed, 'more supporter')} {'is' if needed == 1 else 'are'} needed"
+            if pivotal:
+                names = _alternatives([name_of(world, c) for c in pivotal])
+                clause += f" and the opposition of {names} alone would block it"
+        out.append(clause)
+    return out
+
+
+def _settle_judgements(world: World, verdict: JoinVerdict) -> list[str]:
+    settle = verdict.to_settle
+    if settle is None:
+        return []
+    texts = {c.id: c.text for c in verdict.conditions}
+    whether = [f"whether {criterion(world, j.of, texts[j.condition])}" for j in settle.judgements]
+    if not whether:
+        return []
+    settles = "settles" if len(whether) == 1 else "settles either"
+    return [f"on {_names(whether)}, which no assessment on record {settles}"]
+
+
+def _horizon(world: World, verdict: JoinVerdict) -> str:
+    if not verdict.beyond_horizon or world.facts.horizon is None:
+        return ""
+    day = world.facts.horizon.isoformat()
+    return (
+        f" Beware: the question is dated after {day}, the last date this world's facts were checked; "
+        "facts after it are not known (terms of office that end, such as Security Council seats, read as vacant)."
+    )
 
 
 def explain(world: World, verdict: JoinVerdict) -> str:
@@ -128,15 +267,20 @@ def explain(world: World, verdict: JoinVerdict) -> str:
     who = name_of(world, verdict.state)
     org = org_called(world, verdict.org)
     day = verdict.as_of.isoformat()
+    if verdict.verdict == "member":
+        since = f" (since {verdict.status_since.isoformat()})" if verdict.status_since else ""
+        return f"{who} is already a member of {org}{since}." + _horizon(world, verdict)
+    lead = ""
+    if verdict.status == "suspended":
+        since = f" since {verdict.status_since.isoformat()}" if verdict.status_since else ""
+        lead = f"{who} is suspended from {org}{since}, and is answered as an applicant for readmission. "
     failing = [c for c in verdict.conditions if c.outcome == "fails"]
     unknown = [c for c in verdict.conditions if c.outcome == "unknown"]
     if verdict.verdict == "blocked":
         reasons = [
             f"{_reason(world, verdict, c)} ({c.source})" if c.source else _reason(world, verdict, c) for c in failing
         ]
-        blocker = _stage_phrase(world, verdict)
-        if blocker:
-            reasons.append(blocker)
+        reasons += _failed_phrase(world, verdict)
         text = f"{who} cannot join {org} on {day}: " + "; ".join(reasons) + "."
         if verdict.remedies:
             first, *others = verdict.remedies
@@ -146,56 +290,76 @@ def explain(world: World, verdict: JoinVerdict) -> str:
         if verdict.irremediable:
             ids = ", ".join(f"`{i}`" for i in verdict.irremediable)
             text += f" No change can lift {ids}."
-        return text
+        return lead + text + _horizon(world, verdict)
     if verdict.verdict == "eligible":
-        return f"{who} can join {org} on {day}: every condition holds and the decision passes."
-    reasons = [_reason(world, verdict, c) for c in unknown]
-    for tally in verdict.decision.stages:
-        if tally.outcome == "unknown":
-            reasons.append(
-                f"the decision ({rule_phrase(tally.pass_)} of {tally.voters}) turns on {len(tally.unknown)} "
-                f"position{'s' if len(tally.unknown) != 1 else ''} not on record"
-            )
-    return f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: " + "; ".join(reasons) + "."
+        return (
+            lead
+            + f"{who} can join {org} on {day}: every condition holds and the decision passes."
+            + _horizon(world, verdict)
+        )
+    clauses = _open_phrase(world, verdict)
+    judged = _settle_judgements(world, verdict)
+    if clauses and judged:
+        judged[0] = "and " + judged[0]
+    elif judged:
+        judged[0] = "it turns " + judged[0]
+    # Unknown conditions that no judgement settles (a combinator's unknown part) are still said.
+    settled = {j.condition for j in verdict.to_settle.judgements} if verdict.to_settle else set()
+    rest = [_reason(world, verdict, c) for c in unknown if c.id not in settled]
+    body = "; ".join([*clauses, *judged, *rest])
+    text = f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: {body}."
+    return lead + text + _horizon(world, verdict)
 
 
-def _pair(n: Callable[[str], str], pair: list[str]) -> str:
-    return f"{n(pair[0])} and {n(pair[1])}"
+def _pair(w: World, pair: list[str]) -> str:
+    return f"{name_of(w, pair[0])} and {name_of(w, pair[1])}"
 
 
-#: How an event reads as a clause, by verb (``n`` names a state; the date is added after).
-_EVENTS: dict[str, Callable[[Callable[[str], str], dict[str, Any]], str]] = {
-    "establish": lambda n, e: f"{_pair(n, e['establish'])} establish diplomatic relations",
-    "sever": lambda n, e: f"{_pair(n, e['sever'])} sever diplomatic relations",
-    "recognize": lambda n, e: f"{n(e['by'])} recognises {n(e['recognize'])}",
-    "withdraw_recognition": lambda n, e: f"{n(e['by'])} withdraws its recognition of {n(e['withdraw_recognition'])}",
-    "admit": lambda n, e: f"{n(e['admit'])} becomes {e['as'].replace('_', ' ')} of the {e['to']}",
-    "leave": lambda n, e: f"{n(e['leave'])} leaves the {e['from']}",
-    # An interval's event is cited where its end is what changed a verdict (``until`` is set then).
-    "conflict": lambda n, e: (
-        f"the armed conflict between {_pair(n, e['conflict'])} " + ("ends" if "until" in e else "begins")
+def _stance(verb: str) -> Callable[[World, dict[str, Any]], str]:
+    words = {"support": "supports", "oppose": "opposes", "abstain": "abstains on"}[verb]
+    return lambda w, e: f"{name_of(w, e['by'])} {words} {name_of(w, e[verb])}'s bid to join {org_called(w, e['in'])}"
+
+
+#: How an event reads as a clause, by verb (the date is added after).
+_EVENTS: dict[str, Callable[[World, dict[str, Any]], str]] = {
+    "establish": lambda w, e: f"{_pair(w, e['establish'])} establish diplomatic relations",
+    "sever": lambda w, e: f"{_pair(w, e['sever'])} sever diplomatic relations",
+    "recognize": lambda w, e: f"{name_of(w, e['by'])} recognises {name_of(w, e['recognize'])}",
+    "withdraw_recognition": lambda w, e: (
+        f"{name_of(w, e['by'])} withdraws its recognition of {name_of(w, e['withdraw_recognition'])}"
     ),
-    "end_conflict": lambda n, e: f"the armed conflict between {_pair(n, e['end_conflict'])} ends",
-    "sanction": lambda n, e: (
-        f"UN Security Council sanctions on {n(e['sanction'])} " + ("end" if "until" in e else "begin")
+    "admit": lambda w, e: (
+        f"{name_of(w, e['admit'])} becomes {'a ' if e['as'] != 'observer' else 'an '}"
+        f"{e['as'].replace('_', ' ')} of {org_called(w, e['to'])}"
     ),
-    "lift_sanctions": lambda n, e: f"UN Security Council sanctions on {n(e['lift_sanctions'])} end",
-    "support": lambda n, e: f"{n(e['by'])} takes the position `support` in the {e['in']}",
-    "oppose": lambda n, e: f"{n(e['by'])} takes the position `oppose` in the {e['in']}",
-    "abstain": lambda n, e: f"{n(e['by'])} takes the position `abstain` in the {e['in']}",
-    "assess": lambda n, e: f"{n(e['of'])} is assessed {'' if e['as'] else 'not '}{e['assess'].replace('_', ' ')}",
+    "leave": lambda w, e: f"{name_of(w, e['leave'])} leaves {org_called(w, e['from'])}",
+    "conflict": lambda w, e: f"the armed conflict between {_pair(w, e['conflict'])}",
+    "end_conflict": lambda w, e: f"the armed conflict between {_pair(w, e['end_conflict'])} ends",
+    "sanction": lambda w, e: f"UN Security Council sanctions on {name_of(w, e['sanction'])}",
+    "lift_sanctions": lambda w, e: f"UN Security Council sanctions on {name_of(w, e['lift_sanctions'])} end",
+    "support": _stance("support"),
+    "oppose": _stance("oppose"),
+    "abstain": _stance("abstain"),
+    "assess": lambda w, e: f"{name_of(w, e['of'])} is judged{'' if e['as'] else ' not'} to meet `{e['assess']}`",
 }
 
 
-def event_phrase(world: World, event: dict[str, Any]) -> str:
-    """An event as a clause: 'Armenia and Pakistan establish diplomatic relations on 2025-08-31'."""
+def event_phrase(world: World, event: dict[str, Any], on: str | None = None) -> str:
+    """An event as a clause: 'Armenia and Pakistan establish diplomatic relations on 2025-08-31'.
+
+    An interval (a conflict, a sanctions regime) is cited as recorded; ``on`` says which of its
+    ends changed something: "begins on D1" or "ends on D2".
+    """
     verb = _verb(event)
     if verb is None:
-        # A new rule version, not an event: earliest says so in words of its own.
-        return str(event.get("rules", event))
-    dated = event.get("until") if m.VERBS[verb].interval else None
-    on = dated or event.get("on") or event.get("from")
-    return _EVENTS[verb](lambda code: name_of(world, code), event) + (f" on {on}" if on else "")
+        return str(event)
+    clause = _EVENTS[verb](world, event)
+    if m.VERBS[verb].interval:
+        start, until = event.get("from"), event.get("until")
+        ends = on is not None and on != start and on == until
+        return clause + (f" ends on {until}" if ends else f" begins on {start}")
+    when = on or event.get("on")
+    return clause + (f" on {when}" if when else "")
 
 
 assert _EVENTS.keys() == m.VERBS.keys(), "every event verb needs a clause"

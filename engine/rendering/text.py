@@ -6,6 +6,7 @@ when the output is a terminal, and plain text otherwise, so pipes and tests see 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,7 +23,8 @@ from engine.questions.impact import ImpactResult
 from engine.questions.leverage import LeverageResult
 from engine.questions.order import OrderResult
 from engine.questions.registry import Result
-from engine.rendering.prose import event_phrase, explain, name_of, org_called, rule_phrase
+from engine.rendering import jsonout
+from engine.rendering.prose import event_phrase, explain, group_words, name_of, org_called, plural, rule_phrase
 from engine.scenario import Answer, ScenarioResult
 
 __all__ = [
@@ -35,12 +37,25 @@ __all__ = [
     "render_state",
 ]
 
-_STYLE = {"eligible": "bold green", "undetermined": "bold yellow", "blocked": "bold red"}
+_STYLE = {"eligible": "bold green", "undetermined": "bold yellow", "blocked": "bold red", "member": "bold blue"}
 _MARK = {"holds": ("✓", "green"), "fails": ("✗", "red"), "unknown": ("?", "yellow")}
 
 
+_URL = re.compile(r"https?://[^\s;,)\]]+")
+
+
+def linked(text: str, style: str = "") -> Text:
+    """Text with every URL in it a link (OSC 8 on terminals that support it; plain elsewhere)."""
+    out = Text(text, style=style)
+    for match in _URL.finditer(text):
+        out.stylize(f"link {match.group(0)}", match.start(), match.end())
+    return out
+
+
 def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
-    console.print(Text(verdict.verdict.upper(), style=_STYLE[verdict.verdict]), Text(explain(world, verdict)))
+    console.print(Text(verdict.verdict.upper(), style=_STYLE[verdict.verdict]), linked(explain(world, verdict)))
+    if verdict.verdict == "member":
+        return
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("")
     table.add_column("condition", no_wrap=True)
@@ -49,15 +64,38 @@ def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
     for c in verdict.conditions:
         mark, colour = _MARK[c.outcome]
         facts = "; ".join(_fact(world, e) for e in c.evidence)
-        table.add_row(Text(mark, style=colour), c.id, c.confidence or "-", facts or c.text)
+        table.add_row(Text(mark, style=colour), c.id, c.confidence or "-", linked(facts or c.text))
     console.print(table)
     for stage in verdict.decision.stages:
-        console.print(
-            f"decision: {rule_phrase(stage.pass_)} of {stage.by} "
-            f"({stage.voters} voters, {stage.needed} needed) -> {stage.outcome}: "
-            f"support {len(stage.support)}, oppose {len(stage.oppose)}, abstain {len(stage.abstain)}, "
-            f"unknown {len(stage.unknown)}" + (f", vetoed by {', '.join(stage.vetoed_by)}" if stage.vetoed_by else "")
+        line = (
+            f"{stage.name.replace('_', ' ')}: {rule_phrase(stage.pass_)} of "
+            f"{group_words(world, verdict.org, stage.by)} ({plural(stage.voters, 'voter')}, {stage.needed} needed)"
+            f" -> {stage.outcome}: support {len(stage.support)}, oppose {len(stage.oppose)}, "
+            f"abstain {len(stage.abstain)}, unknown {len(stage.unknown)}"
         )
+        if stage.vetoed_by:
+            line += f", vetoed by {', '.join(stage.vetoed_by)}"
+        console.print(line)
+    if verdict.to_settle is not None:
+        console.print(Text("to settle it:", style="bold"))
+        for item in verdict.to_settle.judgements:
+            change = jsonout.flow(item.change)
+            console.print(f"  - record the judgement `{item.key}` for {name_of(world, item.of)}: {change}")
+        groups: dict[tuple[str, ...], list[Any]] = {}
+        for open_stage in verdict.to_settle.stages:
+            groups.setdefault(open_stage.voters, []).append(open_stage)
+        for voters, stages in groups.items():
+            where = " and ".join(st.stage.replace("_", " ") for st in stages)
+            needed = max(st.support_needed for st in stages)
+            pivotal = sorted({c for st in stages for c in st.pivotal})
+            line = f"  - {where}: no position on record for {plural(len(voters), 'voter')} ({' '.join(voters)})"
+            if pivotal and len(pivotal) == len(voters):
+                line += "; each one's opposition alone blocks it"
+            else:
+                line += f"; {needed} more in support needed"
+                if pivotal:
+                    line += f"; the opposition of any one of {' '.join(pivotal)} alone blocks it"
+            console.print(line)
 
 
 def _fact(world: World, e: Evidence) -> str:

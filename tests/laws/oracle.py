@@ -409,11 +409,16 @@ def verdict(
     as_of: date | None = None,
     proj: Projection | None = None,
 ) -> OracleVerdict:
-    """Can ``state`` join ``org`` on ``on``? The SPEC's three verdicts, computed naively."""
+    """Can ``state`` join ``org`` on ``on``? The SPEC's three verdicts, computed naively.
+
+    A state that already holds ``member`` is not an applicant: ``member``, nothing evaluated.
+    """
     proj = proj if proj is not None else Projection(world, on, changes, as_of)
     version = version_in_force(world, org, on)
     if version is None:
         raise ValueError(f"no {org} rules in force on {on}")
+    if proj.status(state, org) == "member":
+        return OracleVerdict("member", frozenset(), frozenset(), frozenset(), "passes")
     outcomes = {c["id"]: check_outcome(proj, c["check"], org, state) for c in version.get("conditions", [])}
     failing = frozenset(cid for cid, o in outcomes.items() if o == FAILS)
     unknown = frozenset(cid for cid, o in outcomes.items() if o == UNKNOWN)
