@@ -204,9 +204,37 @@ class EarliestResult(_Shape):
     state: str
     org: str
     from_: date = Field(alias="from")
+    target: Literal["not_blocked", "eligible"]
     date_: date | None = Field(alias="date")
-    because: dict[str, Any] | None
+    verdict: VerdictName | None
+    because: dict[str, Any] | None = Field(description="the first event that made it so, as recorded")
+    events: list[dict[str, Any]]
+    rules_from: date | None = Field(description="set when a new rule version, not an event, is the cause")
     failing_from: list[str]
+    expect: ExpectationOutcome | None = None
+
+
+class TimelineInterval(_Shape):
+    from_: date = Field(alias="from")
+    until: date | None
+    verdict: VerdictName
+    failing: list[str]
+    unknown: list[str]
+    because: list[dict[str, Any]] = Field(description="events dated on `from` that changed the verdict")
+    rules_from: date
+    within: list[dict[str, Any]] = Field(description="events of the bid inside the interval that changed nothing")
+    beyond_horizon: bool | None = None
+
+
+class TimelineResult(_Shape):
+    id: str
+    kind: Literal["timeline"]
+    state: str
+    org: str
+    from_: date = Field(alias="from")
+    until: date
+    intervals: list[TimelineInterval]
+    beyond_horizon: bool | None = None
     expect: ExpectationOutcome | None = None
 
 
@@ -214,7 +242,9 @@ class ScenarioResult(_Shape):
     scenario: str
     world: str
     as_of: date
-    results: list[JoinResult | MatrixResult | OrderResult | ImpactResult | LeverageResult | EarliestResult]
+    results: list[
+        JoinResult | MatrixResult | OrderResult | ImpactResult | LeverageResult | EarliestResult | TimelineResult
+    ]
 
 
 class OrganizationSummary(_Shape):

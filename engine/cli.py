@@ -21,7 +21,7 @@ from engine import models as m
 from engine.common.dates import parse_day, today
 from engine.common.errors import AccedeError, Problem
 from engine.compiler.world import compile_world
-from engine.evaluation.describe import describe_org, describe_state
+from engine.evaluation.describe import describe_org, describe_state, vocabulary
 from engine.reading.json_strict import read_json
 from engine.reading.loader import (
     Located,
@@ -35,7 +35,15 @@ from engine.reading.loader import (
 )
 from engine.reading.yaml12 import read_yaml
 from engine.rendering.jsonout import dumps
-from engine.rendering.text import expectation_lines, render_join, render_org, render_scenario, render_state
+from engine.rendering.text import (
+    expectation_lines,
+    render_join,
+    render_org,
+    render_scenario,
+    render_state,
+    render_timeline,
+    render_vocabulary,
+)
 from engine.validation import Ambiguous, resolve_name, validate_rules
 from engine.validation.references import ambiguous
 from engine.workspace import Workspace
@@ -53,6 +61,15 @@ def _as_of(args: argparse.Namespace, problems: list[Problem]) -> date:
     """``--as-of``, or today; a bad date is collected with the other problems."""
     try:
         return parse_day(args.as_of, "--as-of", today())
+    except AccedeError as exc:
+        problems.extend(exc.problems)
+        return today()
+
+
+def _date_option(value: str, name: str, problems: list[Problem]) -> date:
+    """A date option (``--from``), or ``today`` (UTC); a bad one is collected with the other problems."""
+    try:
+        return parse_day(value, name, today())
     except AccedeError as exc:
         problems.extend(exc.problems)
         return today()
@@ -92,6 +109,34 @@ def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         print(dumps({"id": "check", "kind": "join", **verdict.to_json()}))
     else:
         render_join(out, ws.world(args.world) if args.world else ws.default, verdict)
+    return EXIT_OK
+
+
+def cmd_timeline(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """``accede timeline STATE ORG --from D1 --until D2``: the bid's story, as the timeline question."""
+    problems: list[Problem] = []
+    start = _date_option(args.from_, "--from", problems)
+    until = _date_option(args.until, "--until", problems)
+    if problems:
+        raise AccedeError(problems)
+    spec = {"state": args.state, "org": args.org, "from": start.isoformat(), "until": until.isoformat()}
+    with _progress(out) as tick:
+        result, world = ws.ask({"timeline": spec}, start, args.world, args.assume, tick)
+    if args.json:
+        print(dumps({"id": "timeline", "kind": "timeline", **result.to_json()}))
+    else:
+        render_timeline(out, world, result)  # type: ignore[arg-type]  # the question is a timeline
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """``accede list states|orgs|keys``: the vocabulary an analyst writes."""
+    world = ws.world(args.world)
+    info = vocabulary(world, args.what)
+    if args.json:
+        print(dumps(info))
+    else:
+        render_vocabulary(out, args.what, info)
     return EXIT_OK
 
 
@@ -307,6 +352,22 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test", help="run every expectation in files or folders")
     test.add_argument("paths", nargs="+")
     test.set_defaults(func=cmd_test)
+
+    timeline = sub.add_parser("timeline", help="the verdict of one pair over a period, as intervals with their causes")
+    timeline.add_argument("state")
+    timeline.add_argument("org")
+    timeline.add_argument("--from", dest="from_", required=True, help="ISO date, or `today`")
+    timeline.add_argument("--until", required=True, help="ISO date, or `today` (exclusive)")
+    timeline.add_argument("--world", help="`default` or a world folder")
+    timeline.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
+    timeline.add_argument("--json", action="store_true")
+    timeline.set_defaults(func=cmd_timeline)
+
+    listing = sub.add_parser("list", help="the vocabulary: states, organisations, assessment keys")
+    listing.add_argument("what", choices=["states", "orgs", "keys"])
+    listing.add_argument("--world", help="`default` or a world folder")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_list)
 
     show = sub.add_parser("show", help="what the world holds about one state or organisation, with sources")
     show.add_argument("code", metavar="STATE|ORG")

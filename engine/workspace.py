@@ -24,6 +24,7 @@ from engine.compiler.world import World, compile_world
 from engine.evaluation.describe import describe_org, describe_state
 from engine.evaluation.tally import Assume
 from engine.evaluation.verdict import JoinVerdict
+from engine.questions.registry import Result
 from engine.reading.loader import display, inline_world, is_world_folder, load_world_folder, validate
 from engine.reading.yaml12 import Document, parse_yaml, read_yaml
 from engine.scenario import Answer, Prepared, ScenarioResult, prepare, run
@@ -148,27 +149,44 @@ class Workspace:
         """Read, validate and answer one scenario file."""
         return run(self.prepare_file(path), progress)
 
-    def run_document(self, doc: Document, base_dir: Path | None = None) -> ScenarioResult:
+    def run_document(
+        self, doc: Document, base_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> ScenarioResult:
         """Validate and answer a scenario already parsed (an HTTP body, a test's document)."""
         scenario, world = self.read_scenario(doc, base_dir)
-        return run(prepare(doc, scenario, world))
+        return run(prepare(doc, scenario, world), progress)
 
     def run_text(self, text: str | bytes, name: str = "<request>") -> ScenarioResult:
         return self.run_document(parse_yaml(text, name))
+
+    def ask(
+        self,
+        question: dict[str, Any],
+        on: date,
+        world: str | None = None,
+        assume: Assume = "unknown",
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[Result, World]:
+        """One question asked on the command line (``{"timeline": {...}}``), validated like a scenario's.
+
+        Returns the answer and the world it was answered on (for wording it).
+        """
+        data = {
+            "scenario": "command line",
+            "world": world or "default",
+            "as_of": on.isoformat(),
+            "assume": assume,
+            "questions": [{"id": "cli", **question}],
+        }
+        result = self.run_document(Document("<command line>", data), Path.cwd(), progress)
+        assert result.evaluated_on is not None
+        return result.verdicts["cli"], result.evaluated_on
 
     def check(
         self, state: str, org: str, on: date, world: str | None = None, assume: Assume = "unknown"
     ) -> JoinVerdict:
         """One verdict, as ``accede check`` gives it; its inputs are validated like a scenario's."""
-        data = {
-            "scenario": f"{state} and the {org}",
-            "world": world or "default",
-            "as_of": on.isoformat(),
-            "assume": assume,
-            "questions": [{"id": "check", "join": {"state": state, "org": org}}],
-        }
-        result = self.run_document(Document("<command line>", data), Path.cwd())
-        verdict = result.verdicts["check"]
+        verdict, _ = self.ask({"join": {"state": state, "org": org}}, on, world, assume)
         assert isinstance(verdict, JoinVerdict)  # the question above is a join
         return verdict
 

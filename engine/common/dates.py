@@ -34,8 +34,12 @@ def parse_date(value: object) -> date | None:
 
 
 def parse_day(text: str | None, field: str, today: date) -> date:
-    """A date given outside a file (a command-line option, a query string); ``today`` when absent."""
-    if text is None or text == "":
+    """A date given outside a file (a command-line option, a query string); ``today`` when absent.
+
+    ``today`` is also accepted as a word. An empty text is an error, not today: a client that sent
+    ``as_of=`` meant some date, and silently answering another would mislead.
+    """
+    if text is None or text == "today":
         return today
     found = parse_date(text)
     if found is None:

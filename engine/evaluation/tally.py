@@ -105,7 +105,7 @@ def stage_names(stages: Sequence[m.Stage]) -> tuple[str, ...]:
     names: list[str] = []
     for k, stage in enumerate(stages):
         by = stage.by
-        default = "consensus" if stage.pass_ == "unanimity" else "vote"
+        default = "consensus" if stage.pass_ in ("unanimity",) else "vote"
         name = stage.name or (by.org.lower() if by.kind == "members_of" and by.org else default)
         names.append(name if name not in names else f"{name}-{k + 1}")
     return tuple(names)

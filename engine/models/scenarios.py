@@ -24,6 +24,7 @@ __all__ = [
     "ImpactExpectation",
     "ImpactQuestion",
     "ImpactSpec",
+    "IntervalExpectation",
     "JoinQuestion",
     "JoinSpec",
     "LeverageExpectation",
@@ -38,10 +39,13 @@ __all__ = [
     "QuestionBase",
     "Replacement",
     "Scenario",
+    "TimelineExpectation",
+    "TimelineQuestion",
+    "TimelineSpec",
     "VerdictName",
 ]
 
-VerdictName = Literal["eligible", "undetermined", "blocked"]
+VerdictName = Literal["eligible", "undetermined", "blocked", "member"]
 Assume = Literal["unknown", "support", "oppose"]
 
 
@@ -115,11 +119,41 @@ class LeverageSpec(Model):
 
 
 class EarliestSpec(Model):
-    """The pair, and the date from which the first unblocked date is searched."""
+    """The pair, the date the search starts from, and what is searched for.
+
+    ``target: not_blocked`` (the default) finds the first date the verdict is no longer blocked;
+    ``eligible`` the first date it is eligible (with the scenario's ``assume`` for silent voters).
+    A membership counts as reaching either.
+    """
 
     state: StateCode
     org: OrgCode
     from_: IsoDate | None = Field(default=None, alias="from")
+    target: Literal["not_blocked", "eligible"] = "not_blocked"
+
+
+class TimelineSpec(Model):
+    """The pair and the period [from, until) whose verdicts are told as intervals."""
+
+    state: StateCode
+    org: OrgCode
+    from_: IsoDate = Field(alias="from")
+    until: IsoDate
+
+
+class IntervalExpectation(Model):
+    """One interval a timeline must contain: its first day and verdict (and failing ids, if given)."""
+
+    from_: IsoDate = Field(alias="from")
+    verdict: VerdictName
+    failing: tuple[ConditionId, ...] | None = None
+
+
+class TimelineExpectation(Model):
+    """What a ``timeline`` answer must say: its intervals, exactly (``intervals``) or among them (``includes``)."""
+
+    intervals: tuple[IntervalExpectation, ...] | None = None
+    includes: tuple[IntervalExpectation, ...] | None = None
 
 
 class OrderExpectation(Model):
@@ -145,10 +179,11 @@ class LeverageExpectation(Model):
 
 
 class EarliestExpectation(Model):
-    """What an ``earliest`` answer must say."""
+    """What an ``earliest`` answer must say: the date (or ``never``), and the verdict reached then."""
 
     date: IsoDate | None = None
     never: bool | None = None
+    verdict: VerdictName | None = None
 
 
 class OrderQuestion(QuestionBase):
@@ -183,7 +218,15 @@ class EarliestQuestion(QuestionBase):
     expect: EarliestExpectation | None = None
 
 
-QUESTION_KINDS: tuple[str, ...] = ("join", "matrix", "order", "impact", "leverage", "earliest")
+class TimelineQuestion(QuestionBase):
+    """The verdict on every date of [from, until), as intervals with the events that began each."""
+
+    kind: ClassVar[str] = "timeline"
+    timeline: TimelineSpec
+    expect: TimelineExpectation | None = None
+
+
+QUESTION_KINDS: tuple[str, ...] = ("join", "matrix", "order", "impact", "leverage", "earliest", "timeline")
 
 
 def _question_kind(value: Any) -> str | None:
@@ -201,6 +244,7 @@ Question = Annotated[
         Annotated[ImpactQuestion, Tag("impact")],
         Annotated[LeverageQuestion, Tag("leverage")],
         Annotated[EarliestQuestion, Tag("earliest")],
+        Annotated[TimelineQuestion, Tag("timeline")],
     ],
     Discriminator(_question_kind, custom_error_type="question_invalid", custom_error_message="not a known question"),
 ]

@@ -3,7 +3,19 @@
 Importing this package registers every kind; ``KINDS`` is then complete.
 """
 
-from engine.questions import earliest, impact, join, leverage, matrix, order
+from engine.questions import earliest, impact, join, leverage, matrix, order, timeline
 from engine.questions.registry import KINDS, Asked, QuestionKind, Result
 
-__all__ = ["KINDS", "Asked", "QuestionKind", "Result", "earliest", "impact", "join", "leverage", "matrix", "order"]
+__all__ = [
+    "KINDS",
+    "Asked",
+    "QuestionKind",
+    "Result",
+    "earliest",
+    "impact",
+    "join",
+    "leverage",
+    "matrix",
+    "order",
+    "timeline",
+]

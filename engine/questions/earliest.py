@@ -1,9 +1,8 @@
-"""Earliest: the first date on or after D on which a verdict is no longer blocked, and why.
+"""Earliest: the first date on or after D on which a verdict is no longer blocked (or is eligible).
 
-A verdict can only change on a date when a fact it reads changes: an event naming the applicant,
-a change of membership in the organisation or in one its rules name, a stance on the bid, or a new
-rule version. So those dates are the only ones evaluated, in order; the answer is the first that is
-not blocked, with the event that made it so, or null when no known event ever clears it.
+It reads the bid's story (``evaluation.bands``), which evaluates only the dates on which a fact
+the verdict reads changes; the answer is the first interval that reaches the target, with the
+event that began it, or null when no known event ever does.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 from engine import models as m
 from engine.compiler.world import World
-from engine.evaluation.join import join
+from engine.evaluation.bands import Band, bands
 from engine.evaluation.tally import Assume
 from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
 
@@ -26,8 +25,12 @@ class EarliestResult:
     state: str
     org: str
     start: date
+    target: str
     found: date | None
+    verdict: str | None
     because: dict[str, Any] | None
+    events: tuple[dict[str, Any], ...]
+    rules_from: date | None
     failing_at_start: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
@@ -35,58 +38,43 @@ class EarliestResult:
             "state": self.state,
             "org": self.org,
             "from": self.start.isoformat(),
+            "target": self.target,
             "date": self.found.isoformat() if self.found else None,
+            "verdict": self.verdict,
             "because": self.because,
+            "events": list(self.events),
+            "rules_from": self.rules_from.isoformat() if self.rules_from else None,
             "failing_from": list(self.failing_at_start),
         }
 
 
-def _relevant(world: World, state: str, org: str) -> list[tuple[date, Any]]:
-    """(date, event) for every event that can change the verdict of ``state`` for ``org``."""
-    orgs = {org, *world.rules.names.get(org, frozenset())}
-    found: list[tuple[date, Any]] = []
-    for key, timeline in world.facts.timelines.items():
-        if state in key[1:] or (key[0] == "status" and key[2] in orgs):
-            found.extend((step.on, step.event) for step in timeline.steps)
-    for key, intervals in world.facts.intervals.items():
-        if state in key[1:]:
-            for interval in intervals:
-                found.append((interval.start, interval.event))
-                if interval.end is not None:
-                    found.append((interval.end, interval.event))
-    for version in world.orgs[org].versions:
-        found.append((version.valid_from, None))
-        if version.valid_until is not None:
-            found.append((version.valid_until, None))
-    return found
+def _reached(verdict: str, target: str) -> bool:
+    return verdict in ("eligible", "member") if target == "eligible" else verdict != "blocked"
 
 
-def earliest(world: World, state: str, org: str, start: date, assume: Assume) -> EarliestResult:
-    first = join(world, state, org, start, assume=assume)
-    if first.verdict != "blocked":
-        return EarliestResult(state, org, start, start, None, ())
-    events: dict[date, list[Any]] = {}
-    for on, event in _relevant(world, state, org):
-        if on > start:
-            events.setdefault(on, []).append(event)
-    for on in sorted(events):
-        if join(world, state, org, on, assume=assume).verdict != "blocked":
-            # Prefer an event that names the applicant: it is the likelier cause of the change.
-            dated = sorted((e for e in events[on] if e is not None), key=lambda e: state not in str(e.syntax()))
-            because = None
-            if dated:
-                event = dated[0]
-                because = {**event.syntax(), **_provenance(event)}
-                if event.spec.interval and event.when != on:
-                    because = {**because, "until": on.isoformat()}  # the interval's end is what changed
-            else:
-                because = {"rules": f"the {org} rules in force from {on.isoformat()}"}
-            return EarliestResult(state, org, start, on, because, first.failing)
-    return EarliestResult(state, org, start, None, None, first.failing)
+def earliest(
+    world: World, state: str, org: str, *, start: date, assume: Assume, target: str = "not_blocked"
+) -> EarliestResult:
+    """The first date on or after ``start`` the verdict reaches ``target``, from the bid's story.
 
-
-def _provenance(event: Any) -> dict[str, Any]:
-    return {k: getattr(event, k) for k in ("source", "confidence") if getattr(event, k, None) is not None}
+    ``because`` is the first of the events that made it so (as recorded); null when the state
+    already reached it on ``start``, or when a new rule version did (``rules_from`` names it).
+    """
+    story = bands(world, state, org, start, None, assume=assume)
+    first = next(story)
+    failing = first.failing if first.verdict == "blocked" else ()
+    band: Band | None = first
+    while band is not None:
+        if _reached(band.verdict, target):
+            if band is first:
+                return EarliestResult(state, org, start, target, start, band.verdict, None, (), None, failing)
+            by_rules = None if band.because else band.rules_from
+            because = band.because[0] if band.because else None
+            return EarliestResult(
+                state, org, start, target, band.start, band.verdict, because, band.because, by_rules, failing
+            )
+        band = next(story, None)
+    return EarliestResult(state, org, start, target, None, None, None, (), None, failing)
 
 
 def _check(question: m.EarliestQuestion, asked: Asked) -> None:
@@ -97,7 +85,9 @@ def _check(question: m.EarliestQuestion, asked: Asked) -> None:
 
 def _answer(question: m.EarliestQuestion, asked: Asked, prepared: Any, progress: Progress | None) -> EarliestResult:
     spec = question.earliest
-    return earliest(asked.world, spec.state, spec.org, spec.from_ or asked.on, asked.assume)
+    return earliest(
+        asked.world, spec.state, spec.org, start=spec.from_ or asked.on, assume=asked.assume, target=spec.target
+    )
 
 
 def _expect(question: m.EarliestQuestion, result: EarliestResult) -> dict[str, Any] | None:
@@ -109,6 +99,8 @@ def _expect(question: m.EarliestQuestion, result: EarliestResult) -> dict[str, A
         out.append(f"expected {expect.date.isoformat()}, got {result.found.isoformat() if result.found else 'never'}")
     if expect.never and result.found is not None:
         out.append(f"expected never, got {result.found.isoformat()}")
+    if expect.verdict is not None and expect.verdict != result.verdict:
+        out.append(f"expected the verdict {expect.verdict} then, got {result.verdict or 'none'}")
     return outcome(out)
 
 

@@ -344,7 +344,7 @@ _EVENTS: dict[str, Callable[[World, dict[str, Any]], str]] = {
 }
 
 
-def event_phrase(world: World, event: dict[str, Any], on: str | None = None) -> str:
+def event_phrase(world: World, event: dict[str, Any], on: str | None = None, dated: bool = True) -> str:
     """An event as a clause: 'Armenia and Pakistan establish diplomatic relations on 2025-08-31'.
 
     An interval (a conflict, a sanctions regime) is cited as recorded; ``on`` says which of its
@@ -357,9 +357,11 @@ def event_phrase(world: World, event: dict[str, Any], on: str | None = None) -> 
     if m.VERBS[verb].interval:
         start, until = event.get("from"), event.get("until")
         ends = on is not None and on != start and on == until
-        return clause + (f" ends on {until}" if ends else f" begins on {start}")
+        return clause + (
+            (f" ends on {until}" if ends else f" begins on {start}") if dated else (" ends" if ends else " begins")
+        )
     when = on or event.get("on")
-    return clause + (f" on {when}" if when else "")
+    return clause + (f" on {when}" if when and dated else "")
 
 
 assert _EVENTS.keys() == m.VERBS.keys(), "every event verb needs a clause"

@@ -23,6 +23,7 @@ from engine.questions.impact import ImpactResult
 from engine.questions.leverage import LeverageResult
 from engine.questions.order import OrderResult
 from engine.questions.registry import Result
+from engine.questions.timeline import TimelineResult
 from engine.rendering import jsonout
 from engine.rendering.prose import event_phrase, explain, group_words, name_of, org_called, plural, rule_phrase
 from engine.scenario import Answer, ScenarioResult
@@ -213,16 +214,31 @@ def render_org(console: Console, info: dict[str, Any]) -> None:
     else:
         console.print(Text(f"  rules in force from {rules['valid_from']} (versions from: {versions})", style="bold"))
         for c in rules["conditions"]:
-            console.print(f"    {c['id']} [{c['confidence'] or '-'}] {c['text']} ({c['source']})")
+            console.print(linked(f"    {c['id']} [{c['confidence'] or '-'}] {c['text']} ({c['source']})"))
+            console.print(f"      check: {jsonout.flow(c['check'])}")
         for stage in rules["decision"]:
-            veto = f", veto: {stage['veto']}" if "veto" in stage else ""
-            console.print(f"    decision: {rule_phrase(stage['pass'])} of {stage['by']}{veto}")
+            veto = f", veto: {jsonout.flow(stage['veto'])}" if "veto" in stage else ""
+            console.print(f"    {stage['name']}: {rule_phrase(stage['pass'])} of {jsonout.flow(stage['by'])}{veto}")
     for status, holders in info["holders"].items():
         console.print(Text(f"  {status} ({len(holders)})", style="bold"))
         console.print("    " + ", ".join(f"{h['state']} since {h['since']}" for h in holders))
     console.print(Text("  stances on record", style="bold"), "none" if not info["positions"] else "")
     for p in info["positions"]:
         console.print(f"    {p['voter']} {p['stance']}s {p['applicant']} since {p['since']}{_cite(p)}")
+
+
+def render_vocabulary(console: Console, what: str, items: list[dict[str, Any]]) -> None:
+    """``accede list``: one line per state, organisation or assessment key."""
+    if what == "keys":
+        for item in items:
+            console.print(Text(item["key"], style="bold"))
+            for reader in item["read_by"]:
+                console.print(f"  {reader['org']} {reader['condition']}: {reader['text']}")
+        return
+    for item in items:
+        extra = [item.get("alpha2"), *item["aliases"]]
+        names = ", ".join(str(x) for x in extra if x)
+        console.print(f"{item['code']:<12} {item['name']}" + (f"  ({names})" if names else ""))
 
 
 def render_order(console: Console, world: World, result: OrderResult) -> None:
@@ -278,20 +294,86 @@ def render_leverage(console: Console, world: World, result: LeverageResult) -> N
         console.print(f"  {k:>2}. {what}: unlocks {len(unlocks)} ({opens})")
 
 
+def _because(world: World, events: Iterable[dict[str, Any]], on: str, sources: bool = True, dated: bool = True) -> str:
+    parts = []
+    for event in events:
+        source = f" ({event['source']})" if sources and "source" in event else ""
+        parts.append(event_phrase(world, event, on, dated) + source)
+    return "; ".join(parts)
+
+
 def render_earliest(console: Console, world: World, result: EarliestResult) -> None:
     who, org = name_of(world, result.state), org_called(world, result.org)
+    goal = "eligible to join" if result.target == "eligible" else "no longer blocked from joining"
+    start = result.start.isoformat()
     if result.found is None:
+        why = ", ".join(result.failing_at_start) or "the decision"
         console.print(
-            Text(f"No known event lets {who} join {org} on or after {result.start.isoformat()}", style="bold red")
-            + Text(f" (blocked by {', '.join(result.failing_at_start) or 'the decision'})")
+            Text(f"No known event makes {who} {goal} {org} on or after {start}", style="bold red")
+            + Text(f" (blocked by {why} on {start})" if result.failing_at_start or result.target != "eligible" else "")
         )
-    elif result.because is None:
-        console.print(f"{who} is not blocked from joining {org} on {result.start.isoformat()} already.")
+    elif result.found == result.start:
+        state = "a member of" if result.verdict == "member" else goal
+        console.print(f"{who} is already {state} {org} on {start} ({result.verdict}).")
     else:
-        source = f" ({result.because['source']})" if "source" in result.because else ""
+        day = result.found.isoformat()
+        if result.because is None:
+            cause = (
+                f"the {result.org} rules in force from {result.rules_from.isoformat() if result.rules_from else day}"
+            )
+        else:
+            cause = _because(world, result.events, day)
+        state = "a member of" if result.verdict == "member" else goal
+        console.print(linked(f"{who} is {state} {org} from {day} ({result.verdict}): {cause}."))
+
+
+def timeline_sentence(world: World, result: TimelineResult) -> str:
+    """The story as one paragraph: "blocked (sco.relations) until 2025-08-31, then undetermined..."."""
+    who, org = name_of(world, result.state), org_called(world, result.org)
+    parts = []
+    for k, band in enumerate(result.intervals):
+        why = f" ({', '.join(band.failing)})" if band.failing else ""
+        text = f"{band.verdict}{why}"
+        if k:
+            cause = _because(world, band.because, band.start.isoformat(), sources=False, dated=False)
+            cause = cause or f"the rules in force from {band.rules_from.isoformat()}"
+            text = f"from {band.start.isoformat()} ({cause}), {text}"
+        if band.within:
+            text += " (meanwhile " + _because(world, band.within, "", sources=False) + ")"
+        parts.append(text)
+    span = f"from {result.start.isoformat()} until {result.until.isoformat()}"
+    return f"{who} and {org}, {span}: " + "; then ".join(parts) + "."
+
+
+def render_timeline(console: Console, world: World, result: TimelineResult) -> None:
+    console.print(linked(timeline_sentence(world, result)))
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for name in ("from", "until", "verdict", "failing", "unknown", "because"):
+        table.add_column(name, overflow="fold")
+    for band in result.intervals:
+        table.add_row(
+            band.start.isoformat(),
+            band.end.isoformat() if band.end else "-",
+            Text(band.verdict, style=_STYLE[band.verdict]),
+            ", ".join(band.failing) or "-",
+            ", ".join(band.unknown) or "-",
+            _because(world, band.because, band.start.isoformat(), sources=False, dated=False) or "-",
+        )
+    console.print(table)
+    cited = [e for band in result.intervals for e in band.because if "source" in e]
+    if cited:
+        console.print(Text("sources", style="bold"))
+        for event in cited:
+            on = str(event.get("on") or event.get("from") or "")
+            console.print(linked(f"  {on}: {event['source']}"))
+    horizon = world.facts.horizon
+    if horizon is not None and any(b.beyond_horizon for b in result.intervals):
         console.print(
-            f"{who} is no longer blocked from joining {org} from {result.found.isoformat()}: "
-            f"{event_phrase(world, result.because)}{source}."
+            Text(
+                f"Beware: facts after {horizon.isoformat()} (the world's horizon) are not known; "
+                "terms of office that end, such as Security Council seats, read as vacant.",
+                style="yellow",
+            )
         )
 
 
@@ -303,5 +385,6 @@ RENDERERS: dict[str, Callable[[Console, World, Any], None]] = {
     "impact": render_impact,
     "leverage": render_leverage,
     "earliest": render_earliest,
+    "timeline": render_timeline,
 }
 assert RENDERERS.keys() == KINDS.keys(), "every question kind needs a text renderer"

@@ -347,4 +347,9 @@ def test_earliest_is_the_first_unblocked_day(case: tuple[TrackedWorld, str, str,
     if expected is None:
         assert body["because"] is None, body
     elif expected > start:
-        assert body["because"] is not None, f"{expected}: no event named as the cause"
+        # SPEC: an event dated that day is the cause, or a rule version beginning then (rules_from).
+        if body["because"] is None:
+            assert body["rules_from"] == iso(expected), f"{expected}: neither an event nor a rule version named"
+        else:
+            on = body["because"].get("on") or body["because"].get("from") or body["because"].get("until")
+            assert iso(expected) in (on, body["because"].get("until")), f"{expected}: the cause is dated {on}"
