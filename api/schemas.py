@@ -133,6 +133,8 @@ class MatrixRow(_Shape):
     org: str
     verdict: VerdictName
     failing: list[str]
+    unknown: list[str]
+    decision: StageOutcome | None = Field(description="null when a condition already blocks")
     parties: dict[str, list[str]] | None = None
 
 
@@ -159,6 +161,7 @@ class OrderResult(_Shape):
     orders: int
     truncated: bool
     largest: int
+    largest_sets: list[list[str]]
     conflicts: list[OrderConflict]
     expect: ExpectationOutcome | None = None
 

@@ -7,6 +7,7 @@ located message per problem on standard error, never a traceback).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +52,8 @@ from engine.workspace import Workspace
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: What a shell reports for a process ended by SIGPIPE (128 + 13): a closed pipe is not an error of ours.
+EXIT_PIPE = 141
 
 
 #: A line longer than this on ``accede watch``'s input is refused unread.
@@ -396,21 +399,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Console(Console):
+    """rich's console, with a closed pipe handled where every other one is (``main``)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     # Prose wraps to a terminal's width; piped output keeps one line per paragraph for grep and diff.
-    out = Console(highlight=False, markup=False)  # data may contain [brackets]
+    out = _Console(highlight=False, markup=False)  # data may contain [brackets]
     out.soft_wrap = not out.is_terminal
     ws = Workspace()
     try:
         code: int = args.func(args, ws, out)
+        sys.stdout.flush()
     except AccedeError as exc:
         for problem in exc.problems:
             print(problem.render(), file=sys.stderr)
         n = len(exc.problems)
         print(f"{n} problem{'s' if n != 1 else ''}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`accede run --json ... | head`): stop quietly, as Unix tools do.
+        # Python would report the failed flush of stdout at exit: point it at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
     return code
 
 

@@ -49,12 +49,14 @@ def matrix(
         # Each state's failing conditions as a small bitset (bit k = condition k), built per
         # condition from its fail mask: the work is proportional to the failures, not states x conditions.
         signature: dict[int, int] = {}
-        unknown = 0
+        open_signature: dict[int, int] = {}  # the same for unknown conditions
         for k, condition in enumerate(version.conditions):
             holds, fails = condition.check.masks(ctx)
-            unknown |= candidates & ~holds & ~fails
+            for i in bits(candidates & ~holds & ~fails):
+                open_signature[i] = open_signature.get(i, 0) | 1 << k
             for i in bits(fails & candidates):
                 signature[i] = signature.get(i, 0) | 1 << k
+        open_names: dict[int, tuple[str, ...]] = {}
         names: dict[int, tuple[str, ...]] = {}
         plans: dict[int, list[tuple[str, Callable[[int], int] | None]]] = {}
         reach = 0  # every state that votes or vetoes in some stage
@@ -88,6 +90,10 @@ def matrix(
                 if shared is None:
                     shared = decide(ctx, version, i, assume)
                 decision = shared
-            verdict = combine(False, bool(unknown >> i & 1), decision)
-            rows.append(MatrixRow(codes[i], code, verdict, (), {} if parties else None))
+            usig = open_signature.get(i, 0)
+            unknown = open_names.get(usig)
+            if unknown is None:
+                unknown = open_names[usig] = tuple(c.id for k, c in enumerate(version.conditions) if usig >> k & 1)
+            verdict = combine(False, bool(usig), decision)
+            rows.append(MatrixRow(codes[i], code, verdict, (), {} if parties else None, unknown, decision))
     return MatrixResult(on, tuple(rows))

@@ -231,6 +231,9 @@ class MatrixRow(NamedTuple):
     verdict: VerdictName
     failing: tuple[str, ...]
     parties: dict[str, tuple[str, ...]] | None = None
+    #: The unknown condition ids, and the decision's outcome (None when a condition already blocks).
+    unknown: tuple[str, ...] = ()
+    decision: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -238,6 +241,8 @@ class MatrixRow(NamedTuple):
             "org": self.org,
             "verdict": self.verdict,
             "failing": list(self.failing),
+            "unknown": list(self.unknown),
+            "decision": self.decision,
         }
         if self.parties is not None:
             out["parties"] = {cid: list(codes) for cid, codes in self.parties.items()}

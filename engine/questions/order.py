@@ -37,6 +37,8 @@ class OrderResult:
     orders: int
     largest: int
     conflicts: tuple[tuple[str, str, tuple[str, ...]], ...]
+    #: Every set of the largest size some order admits: the first thing an analyst asks.
+    largest_sets: tuple[tuple[str, ...], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,12 +49,17 @@ class OrderResult:
             "orders": self.orders,
             "truncated": self.orders > len(self.feasible),
             "largest": self.largest,
+            "largest_sets": [list(x) for x in self.largest_sets],
             "conflicts": [{"first": a, "then": b, "because": list(why)} for a, b, why in self.conflicts],
         }
 
 
 def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: date, assume: Assume) -> OrderResult:
-    """Every maximal order in which each applicant, at its turn, is not blocked."""
+    """Every maximal order in which each applicant, at its turn, is not blocked.
+
+    ``feasible`` lists them all when they fit the cap, else only orders of the largest size;
+    ``orders`` counts every maximal order.
+    """
     version = rules_in_force(world.orgs[org], on)
     base = world.as_of(on)
     index = [world.index[a] for a in applicants]
@@ -91,9 +98,13 @@ def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: da
         return admitted.bit_count() if not nxt else max(largest(admitted | 1 << k) for k in bits(nxt))
 
     feasible: list[tuple[str, ...]] = []
+    best = largest(0)
+    # When the orders do not all fit the listing, list the largest only (the ones an analyst
+    # wants): branches that cannot reach the largest size are counted, not walked.
+    floor = best if count(0) > MAX_ORDERS else 0
 
     def walk(admitted: int, path: tuple[int, ...]) -> None:
-        if len(feasible) >= MAX_ORDERS:
+        if len(feasible) >= MAX_ORDERS or largest(admitted) < floor:
             return
         nxt = open_after(admitted)
         if not nxt:
@@ -103,6 +114,7 @@ def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: da
             walk(admitted | 1 << k, (*path, k))
 
     walk(0, ())
+    sets = _largest_sets(open_after, largest, best)
     conflicts = []
     for a in range(n):
         for b in range(n):
@@ -110,7 +122,25 @@ def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: da
                 why = failing_after(1 << a, b)
                 if why is not None:
                     conflicts.append((applicants[a], applicants[b], why))
-    return OrderResult(org, on, applicants, tuple(feasible), count(0), largest(0), tuple(conflicts))
+    named = tuple(tuple(applicants[k] for k in bits(found)) for found in sets)
+    return OrderResult(org, on, applicants, tuple(feasible), count(0), best, tuple(conflicts), named)
+
+
+def _largest_sets(open_after: Any, largest: Any, best: int) -> list[int]:
+    """Every set of applicants of the largest size that some order admits (as bits), at most the cap."""
+    found: set[int] = set()
+    seen: set[int] = set()
+    stack = [0]
+    while stack and len(found) < MAX_ORDERS:
+        admitted = stack.pop()
+        if admitted in seen or largest(admitted) < best:
+            continue
+        seen.add(admitted)
+        nxt = open_after(admitted)
+        if not nxt:
+            found.add(admitted)
+        stack.extend(admitted | 1 << k for k in bits(nxt))
+    return sorted(found)
 
 
 def _check(question: m.OrderQuestion, asked: Asked) -> None:

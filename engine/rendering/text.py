@@ -125,10 +125,26 @@ def render_matrix(console: Console, world: World, result: MatrixResult) -> None:
                     groups.setdefault(r.failing or ("the decision",), []).append(r.state)
                 for failing, states in sorted(groups.items(), key=lambda kv: -len(kv[1])):
                     console.print(f"    by {', '.join(failing)}: {' '.join(states)}")
+            elif verdict == "undetermined":
+                console.print(Text(f"  undetermined ({len(chosen)}), by what is open:", style=_STYLE[verdict]))
+                open_groups: dict[tuple[str, ...], list[str]] = {}
+                for r in chosen:
+                    key = (*r.unknown, *(("the decision",) if r.decision == "unknown" else ()))
+                    open_groups.setdefault(key, []).append(r.state)
+                for what, states in sorted(open_groups.items(), key=lambda kv: -len(kv[1])):
+                    said = _names_of(what)
+                    only = "only " if len(what) == 1 else ""
+                    verb = "is" if len(what) == 1 else "are"
+                    console.print(f"    {plural(len(states), 'state')}: {only}{said} {verb} open: {' '.join(states)}")
             else:
                 console.print(
                     Text(f"  {verdict} ({len(chosen)}):", style=_STYLE[verdict]), " ".join(r.state for r in chosen)
                 )
+
+
+def _names_of(items: tuple[str, ...]) -> str:
+    shown = [i if i.startswith("the ") else f"`{i}`" for i in items]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def render_answer(console: Console, world: World, answer: Answer, result: Result | None) -> None:
@@ -242,10 +258,26 @@ def render_vocabulary(console: Console, what: str, items: list[dict[str, Any]]) 
 
 
 def render_order(console: Console, world: World, result: OrderResult) -> None:
-    """Feasible admission sequences as a small table, then the pairs that block each other."""
-    head = f"{org_called(world, result.org)} on {result.as_of.isoformat()}: at most {result.largest} of "
-    head += f"{len(result.applicants)} applicants can be admitted, in {result.orders} maximal order(s)"
+    """The largest admissible sets and who blocks whom first; then the orders, counted and listed."""
+    n = len(result.applicants)
+    head = (
+        f"{org_called(world, result.org)} on {result.as_of.isoformat()}: at most {result.largest} of "
+        f"{plural(n, 'applicant')} can be admitted"
+    )
     console.print(Text(head[0].upper() + head[1:], style="bold"))
+    if result.largest_sets:
+        console.print(f"  {plural(len(result.largest_sets), 'largest admissible set')}:")
+        for found in result.largest_sets:
+            console.print("    " + ", ".join(name_of(world, c) for c in found))
+    if result.conflicts:
+        console.print("  who blocks whom (admitting the first blocks the second):")
+        for first, then, why in result.conflicts:
+            console.print(f"    {name_of(world, first)} -> {name_of(world, then)}: {', '.join(why)}")
+    else:
+        console.print("  no admission blocks another")
+    listed = len(result.feasible)
+    more = f", {listed} listed (the largest first)" if result.orders > listed else ""
+    console.print(f"  {plural(result.orders, 'maximal order')} in all{more}:")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("#")
     for step in range(max((len(o) for o in result.feasible), default=0)):
@@ -253,10 +285,6 @@ def render_order(console: Console, world: World, result: OrderResult) -> None:
     for k, order in enumerate(result.feasible, 1):
         table.add_row(str(k), *order)
     console.print(table)
-    if result.orders > len(result.feasible):
-        console.print(f"  ({result.orders - len(result.feasible)} more orders not listed)")
-    for first, then, why in result.conflicts:
-        console.print(f"  admitting {name_of(world, first)} first blocks {name_of(world, then)}: {', '.join(why)}")
 
 
 def render_impact(console: Console, world: World, result: ImpactResult) -> None:

@@ -169,10 +169,13 @@ def test_order_replays_and_matches_brute_force(case: tuple[TrackedWorld, str, tu
     reported = [tuple(o) for o in result.feasible]
     assert len(set(reported)) == len(reported), "an order is reported twice"
     assert result.orders == len(expected)
-    assert len(reported) == min(result.orders, MAX_ORDERS), "orders left out of a listing that is not full"
+    top = [o for o in expected if len(o) == max(len(e) for e in expected)]
+    listable = result.orders if result.orders <= MAX_ORDERS else len(top)
+    assert len(reported) == min(listable, MAX_ORDERS), "orders left out of a listing that is not full"
     if result.orders <= MAX_ORDERS:
         assert set(reported) == expected
-    else:  # a truncated listing: what is listed is still feasible
+    else:  # a truncated listing: what is listed is still feasible, and of the largest size
+        assert all(len(o) == result.largest for o in reported), "a capped listing shows a smaller order"
         assert set(reported) <= expected
     assert result.largest == max(len(o) for o in expected)
     body = result.to_json()
