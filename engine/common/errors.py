@@ -8,10 +8,11 @@ clients key on them, so never rename one.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["CODES", "AccedeError", "Problem", "did_you_mean"]
+__all__ = ["CODES", "AccedeError", "Problem", "did_you_mean", "shown"]
 
 #: Every error code accede emits, with what it means. ``tests/broken/`` holds one file per code.
 CODES: dict[str, str] = {
@@ -80,8 +81,9 @@ class Problem:
                 if self.column is not None:
                     place += f":{self.column}"
             place += ": "
-        tail = f" (field `{self.field}`)" if self.field else ""
-        return f"{place}{self.code}: {self.message}{tail}"
+        tail = f" (field `{_escaped(self.field)}`)" if self.field else ""
+        # The last line of defence: whatever a message echoes, a problem stays one line.
+        return f"{_escaped(place)}{self.code}: {_escaped(self.message)}{tail}"
 
     def as_dict(self) -> dict[str, str | int | None]:
         return {
@@ -112,6 +114,54 @@ class AccedeError(Exception):
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean `x`?)`` when a close choice exists, else an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    """`` (did you mean `x`?)`` when a close choice exists, else an empty string.
+
+    The word typed is never suggested back: it is not a choice, or it would not be an error.
+    """
+    close = difflib.get_close_matches(word, [c for c in choices if c != word], n=1, cutoff=0.6)
+    return f" (did you mean `{_escaped(close[0])}`?)" if close else ""
+
+
+#: Characters that would break a message's one line or change how it reads (bidi overrides).
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    if ch in _BIDI or unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+        return f"\\u{ord(ch):04x}"
+    return ch
+
+
+def _escaped(text: str) -> str:
+    # The common case (plain text) costs one scan and no copy.
+    if text.isprintable() or all(_escape_char(ch) == ch for ch in text):
+        return text
+    return "".join(_escape_char(ch) for ch in text)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """User text as a message shows it: on one line, control characters escaped, cut at ``limit``.
+
+    Every message that echoes what a user wrote (a code, a key, a value) goes through here, so
+    a newline in a state code cannot forge a second problem line and a megabyte of text cannot
+    flood a terminal: ``\\n``, ``\\t``, other C0 and C1 controls, line separators, bidi
+    overrides and lone surrogates become ``\\uXXXX``-style escapes, and text longer than
+    ``limit`` characters ends in ``…``.
+    """
+    text = value if isinstance(value, str) else str(value)
+    limit = max(limit, 1)
+    out: list[str] = []
+    used = 0
+    for i, ch in enumerate(text):
+        piece = _escape_char(ch)
+        # Keep room for the ellipsis unless this is the last character and it fits.
+        room = limit if i == len(text) - 1 else limit - 1
+        if used + len(piece) > room:
+            out.append("…")
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out)

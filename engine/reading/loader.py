@@ -9,8 +9,9 @@ the semantic pass can point at them too.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,8 +19,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine import models as m
 from engine.common.errors import AccedeError, Problem
-from engine.reading.schema_errors import translate
-from engine.reading.yaml12 import Document, Path_, read_yaml
+from engine.reading.schema_errors import findings, original_path, prune, translate
+from engine.reading.yaml12 import Document, Path_, format_path, read_yaml
 
 __all__ = [
     "Located",
@@ -74,72 +75,210 @@ def display(path: Path) -> str:
     return str(path) if rel.startswith("../../..") else rel
 
 
-def validate(doc: Document, model: type[T], prefix: Path_ = (), names: m.NameBook | None = None) -> T:
+def validate(
+    doc: Document,
+    model: type[T],
+    prefix: Path_ = (),
+    names: m.NameBook | None = None,
+    *,
+    partial: list[Problem] | None = None,
+    kept: dict[Path_, list[int]] | None = None,
+) -> T:
     """Validate a document (or the part of it at ``prefix``) into a frozen model.
 
     ``names`` are the world's (``validation.names.Names``): with them, a field that names a state
     or an organisation takes a name or alias and holds the code.
+
+    With ``partial``, a document with schema problems is not given up at once: its problems are
+    appended to ``partial``, the list items that hold them (the smallest question, event, state
+    record, condition... around each) are dropped, and the model of what is left is returned if
+    it validates, so later passes can check the rest in the same run. The caller must report
+    ``partial`` and never evaluate such a model. Dropping items renumbers lists: ``kept`` receives,
+    for each list that lost items, the original indexes of those it kept
+    (``schema_errors.original_path`` turns a path in the model into the document's).
     """
     data = doc.data
     for part in prefix:
         data = data[part]
     if not isinstance(data, dict):
         raise AccedeError([doc.problem("schema.not-mapping", "expected a mapping at the top of the document", prefix)])
+    context = {"names": names} if names is not None else None
     try:
-        return model.model_validate(data, context={"names": names} if names is not None else None)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise AccedeError(translate(doc, exc, prefix)) from None
+        found = findings(doc, exc, prefix, model)
+    problems = [f.problem for f in found]
+    if partial is not None and found and all(f.items for f in found):
+        # Innermost items first; when what is left still fails (a list emptied below its minimum),
+        # drop the items one level further out.
+        for depth in range(max(len(f.items) for f in found)):
+            pruned, dropped = prune(doc.data, {f.items[min(depth, len(f.items) - 1)] for f in found})
+            for part in prefix:
+                pruned = pruned[part]
+            try:
+                result = model.model_validate(pruned, context=context)
+            except ValidationError:
+                continue
+            partial.extend(problems)
+            if kept is not None:
+                kept.update(dropped)
+            return result
+    raise AccedeError(problems)
 
 
-def _event_items(doc: Document, key: str, events: Iterable[m.Event]) -> list[tuple[m.Event, Located]]:
-    return [(event, Located(doc, (key, i))) for i, event in enumerate(events)]
+def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Problem]] | None = None) -> WorldInput:
+    """Read a world folder: ``world.yaml``, ``states.yaml``, ``organizations/``, ``events/`` and the rules folder.
 
-
-def load_world_folder(folder: Path) -> WorldInput:
-    """Read a world folder: ``world.yaml``, ``states.yaml``, ``organizations/``, ``events/`` and the rules folder."""
+    Every schema problem of every file is reported at once. With ``check`` (the later passes,
+    which the reading stage may not import: the caller hands them in), a folder with schema
+    problems is read without the items that hold them (``validate(partial=...)``), ``check`` runs
+    on the rest, and its problems are reported with the schema problems in the same run, less
+    the consequences of what was dropped (a dropped state named elsewhere, a later event on the
+    fact of a dropped one). A folder with problems always raises: nothing dropped is evaluated.
+    """
     if not is_world_folder(folder):
         raise AccedeError.one("file.not-found", f"no world folder at `{display(folder)}` (it needs a world.yaml)")
     problems: list[Problem] = []
+    lost = _Lost()
     header_doc = read_yaml(folder / "world.yaml", display(folder / "world.yaml"))
-    try:
-        header = validate(header_doc, m.WorldFile)
-    except AccedeError as exc:
-        raise AccedeError(exc.problems) from None
-    states = [(s, Located(header_doc, ("states", i))) for i, s in enumerate(header.states)]
-    orgs = [(o, Located(header_doc, ("organizations", i))) for i, o in enumerate(header.organizations)]
-    events = _event_items(header_doc, "events", header.events)
-    never = [(n, Located(header_doc, ("never_established", i))) for i, n in enumerate(header.never_established)]
+    kept: dict[Path_, list[int]] = {}
+    # A header that cannot be read even in part leaves nothing to check the rest against.
+    header = validate(header_doc, m.WorldFile, partial=problems, kept=kept)
+    lost.dropped(header_doc.data, kept)
+    states: list[tuple[m.StateRecord, Located]] = []
+    orgs: list[tuple[m.Organization, Located]] = []
+    events: list[tuple[m.Event, Located]] = []
+    never: list[tuple[m.NeverEstablished, Located]] = []
 
-    def each(paths: Iterable[Path], action: Any) -> None:
+    def add_part(doc: Document, part: m.WorldFile, kept: dict[Path_, list[int]]) -> None:
+        def at(key: str, i: int) -> Located:
+            return Located(doc, original_path((key, i), kept))
+
+        states.extend((s, at("states", i)) for i, s in enumerate(part.states))
+        events.extend((e, at("events", i)) for i, e in enumerate(part.events))
+        never.extend((n, at("never_established", i)) for i, n in enumerate(part.never_established))
+
+    add_part(header_doc, header, kept)
+    orgs.extend(
+        (o, Located(header_doc, original_path(("organizations", i), kept))) for i, o in enumerate(header.organizations)
+    )
+
+    def each(paths: Iterable[Path], model: type[m.WorldFile] | type[m.Organization]) -> None:
         for path in sorted(paths):
             try:
-                action(read_yaml(path, display(path)))
+                doc = read_yaml(path, display(path))
             except AccedeError as exc:
                 problems.extend(exc.problems)
-
-    def add_part(doc: Document) -> None:
-        # states.yaml and events/*.yaml are fragments of one world file: same shape, merged.
-        part = validate(doc, m.WorldFile)
-        states.extend((s, Located(doc, ("states", i))) for i, s in enumerate(part.states))
-        events.extend(_event_items(doc, "events", part.events))
-        never.extend((n, Located(doc, ("never_established", i))) for i, n in enumerate(part.never_established))
-
-    def add_org(doc: Document) -> None:
-        orgs.append((validate(doc, m.Organization), Located(doc, ())))
+                continue
+            kept: dict[Path_, list[int]] = {}
+            try:
+                found = validate(doc, model, partial=problems, kept=kept)
+            except AccedeError as exc:
+                problems.extend(exc.problems)
+                lost.document(doc.data, model is m.Organization)
+                continue
+            lost.dropped(doc.data, kept)
+            if isinstance(found, m.Organization):
+                orgs.append((found, Located(doc, ())))
+            else:
+                # states.yaml and events/*.yaml are fragments of one world file: same shape, merged.
+                add_part(doc, found, kept)
 
     if (folder / "states.yaml").is_file():
-        each([folder / "states.yaml"], add_part)
-    each(_yaml_files(folder / "organizations"), add_org)
-    each(_yaml_files(folder / "events"), add_part)
+        each([folder / "states.yaml"], m.WorldFile)
+    each(_yaml_files(folder / "organizations"), m.Organization)
+    each(_yaml_files(folder / "events"), m.WorldFile)
     if header.rules is not None:
         rules_dir = (folder / header.rules).resolve()
         if not rules_dir.is_dir():
             problems.append(header_doc.problem("file.not-found", f"no rules folder `{header.rules}`", ("rules",)))
         else:
-            each(_yaml_files(rules_dir), add_org)
+            each(_yaml_files(rules_dir), m.Organization)
+    inp = WorldInput(header, tuple(states), tuple(orgs), tuple(events), display(folder), tuple(never))
     if problems:
+        if check is not None:
+            problems += lost.without_consequences(check(inp), inp)
         raise AccedeError(problems)
-    return WorldInput(header, tuple(states), tuple(orgs), tuple(events), display(folder), tuple(never))
+    return inp
+
+
+@dataclass
+class _Lost:
+    """What a world folder's dropped items and unreadable files held, so their consequences
+    (a state unknown wherever it is named, a contradiction on the fact of a dropped event) are
+    not reported as mistakes of their own."""
+
+    codes: set[str] = field(default_factory=set)
+    facts: set[m.FactKey] = field(default_factory=set)
+
+    def dropped(self, data: Any, kept: dict[Path_, list[int]]) -> None:
+        for path, index in kept.items():
+            items = data
+            for part in path:
+                items = items[part]
+            keep = set(index)
+            gone = [items[i] for i in range(len(items)) if i not in keep]
+            self._items(path, gone)
+
+    def document(self, data: Any, organization: bool) -> None:
+        if organization:
+            self._items(("organizations",), [data])
+        elif isinstance(data, dict):
+            for key in ("states", "organizations", "events"):
+                if isinstance(data.get(key), list):
+                    self._items((key,), data[key])
+
+    def _items(self, path: Path_, items: Iterable[Any]) -> None:
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            if path in (("states",), ("organizations",)):
+                self.codes.update(v for k in ("code", "org") if isinstance(v := item.get(k), str))
+            elif path == ("events",) and (fact := _fact(item)) is not None:
+                self.facts.add(fact)
+
+    def without_consequences(self, problems: Iterable[Problem], inp: WorldInput) -> list[Problem]:
+        docs = {
+            loc.doc.file: loc.doc for _, loc in (*inp.states, *inp.organizations, *inp.events, *inp.never_established)
+        }
+        facts = {(loc.doc.file, format_path(loc.path)): event.key() for event, loc in inp.events}
+
+        def caused(problem: Problem) -> bool:
+            if problem.code in ("world.unknown-state", "world.unknown-org"):
+                written = _written(docs.get(problem.file or ""), problem.field)
+                return isinstance(written, str) and written in self.codes
+            if problem.code == "history.contradiction":
+                return facts.get((problem.file or "", problem.field or "")) in self.facts
+            return False
+
+        return [p for p in problems if not caused(p)]
+
+
+def _fact(item: dict[str, Any]) -> m.FactKey | None:
+    """The fact an event that failed validation is about, read from its required fields alone."""
+    verbs = [k for k in item if k in m.VERBS]
+    if len(verbs) != 1:
+        return None
+    model = m.VERBS[verbs[0]].model
+    names = {info.alias or name for name, info in model.model_fields.items() if info.is_required()}
+    try:
+        return _EVENT.validate_python({k: v for k, v in item.items() if k in names}).key()
+    except ValidationError:
+        return None
+
+
+def _written(doc: Document | None, where: str | None) -> Any:
+    """The value at a problem's field (``events[3].sever[1]``) in its document, as written."""
+    if doc is None or not where:
+        return None
+    node = doc.data
+    for part in re.findall(r"\[(\d+)\]|([^.\[\]]+)", where):
+        key: str | int = int(part[0]) if part[0] else part[1]
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def is_world_folder(folder: Path) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from engine.common.errors import Problem, did_you_mean
+from engine.common.errors import Problem, did_you_mean, shown
 from engine.validation.names import Ambiguous, Vocabulary
 
 __all__ = ["Report", "ambiguous", "check_org", "check_state", "resolve_name", "unknown_org", "unknown_state"]
@@ -25,12 +25,12 @@ def _hint(code: str, known: Collection[str]) -> str:
 
 def unknown_state(code: str, known: Collection[str]) -> tuple[str, str]:
     """The code and message for a state the world does not declare."""
-    return "world.unknown-state", f"unknown state `{code}`{_hint(code, known)}"
+    return "world.unknown-state", f"unknown state `{shown(code)}`{_hint(code, known)}"
 
 
 def unknown_org(code: str, known: Collection[str]) -> tuple[str, str]:
     """The code and message for an organisation the world does not declare."""
-    return "world.unknown-org", f"unknown organisation `{code}`{_hint(code, known)}"
+    return "world.unknown-org", f"unknown organisation `{shown(code)}`{_hint(code, known)}"
 
 
 def check_state(code: str, known: Collection[str], report: Report, problems: list[Problem]) -> bool:
