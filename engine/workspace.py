@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from engine import models as m
 from engine.common.errors import AccedeError, Problem
@@ -31,8 +31,6 @@ from engine.scenario import Answer, Prepared, ScenarioResult, prepare, run
 from engine.validation import Report, resolve_name
 
 __all__ = ["BUNDLED", "BUNDLED_SCENARIOS", "BUNDLED_WORLD", "Workspace"]
-
-S = TypeVar("S", bound=m.Model)
 
 #: The package's own data: the world, its rules and the golden scenarios (see ``engine/bundled``).
 BUNDLED = Path(str(resources.files("engine.bundled")))
@@ -116,7 +114,7 @@ class Workspace:
             return self.default
         return self.folder_world(Path(name))
 
-    def read_scenario(self, doc: Document, base_dir: Path | None, model: type[S] = m.Scenario) -> tuple[S, World]:
+    def read_scenario(self, doc: Document, base_dir: Path | None) -> tuple[m.Scenario, World]:
         """A scenario document as a model, with the world it names.
 
         The world comes first: the names a scenario may use for states and organisations are
@@ -133,11 +131,11 @@ class Workspace:
         except AccedeError as exc:
             problems = list(exc.problems)
             try:
-                validate(doc, model)
+                validate(doc, m.Scenario)
             except AccedeError as more:
                 problems += [p for p in more.problems if not (p.field or "").startswith("world")]
             raise AccedeError(problems) from None
-        return validate(doc, model, names=world.names), world
+        return validate(doc, m.Scenario, names=world.names), world
 
     def prepare_file(self, path: Path) -> Prepared:
         """Read and validate one scenario file (what ``accede lint`` does to it)."""

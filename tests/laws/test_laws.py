@@ -248,7 +248,8 @@ def _check_evidence(proj: oracle.Projection, applicant: str, evidence: Evidence,
         # A holding relations check cites the establishments on record that decided it.
         related, last = proj.relations_fact(applicant, who)
         assert related, where
-        assert since is not None and since == last, f"{where}: since {since}, relations began {last}"
+        assert since is not None, where
+        assert since == last, f"{where}: since {since}, relations began {last}"
     elif kind == "relations":
         related, last = proj.relations_fact(applicant, who)
         assert not related, where
