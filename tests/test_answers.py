@@ -269,3 +269,21 @@ def test_as_of_takes_today(capsys: pytest.CaptureFixture[str]) -> None:
     from engine.common.dates import today  # noqa: PLC0415  (the clock, read where the test needs it)
 
     assert answer(capsys, "check", "ARM", "SCO", "--as-of", "today")["as_of"] == today().isoformat()
+
+
+def test_the_readme_example_of_every_kind_holds() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml", readme.index("### Question kinds and what"))
+    block = readme[start + len("```yaml") : readme.index("```", start + 7)]
+    text = "scenario: readme\nworld: default\nas_of: 2025-09-02\n" + block
+    result = WS.run_text(text, "README.md")
+    assert [a.kind for a in result.answers] == [
+        "join",
+        "timeline",
+        "earliest",
+        "earliest",
+        "order",
+        "impact",
+        "leverage",
+    ]
+    assert all(a.passed for a in result.answers), [a.expect for a in result.answers if not a.passed]
