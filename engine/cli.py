@@ -47,7 +47,7 @@ from engine.rendering.text import (
 )
 from engine.validation import Ambiguous, resolve_name, validate_rules
 from engine.validation.references import ambiguous
-from engine.workspace import Workspace
+from engine.workspace import Workspace, later_passes
 
 __all__ = ["main"]
 
@@ -193,7 +193,7 @@ def _lint_file(path: Path, ws: Workspace) -> None:
     elif "org" in data:
         _lint_rule_file(path, ws)
     elif path.name == "world.yaml":
-        compile_world(load_world_folder(path.parent))
+        compile_world(load_world_folder(path.parent, check=later_passes))
     else:
         validate(doc, m.WorldFile)
 

@@ -25,7 +25,15 @@ from engine.evaluation.describe import describe_org, describe_state
 from engine.evaluation.tally import Assume
 from engine.evaluation.verdict import JoinVerdict
 from engine.questions.registry import Result
-from engine.reading.loader import display, inline_world, is_world_folder, load_world_folder, validate
+from engine.reading.loader import (
+    WorldInput,
+    display,
+    inline_world,
+    is_world_folder,
+    load_world_folder,
+    pruned_view,
+    validate,
+)
 from engine.reading.yaml12 import Document, parse_yaml, read_yaml
 from engine.scenario import Answer, Prepared, ScenarioResult, prepare, run
 from engine.validation import Report, resolve_name
@@ -61,6 +69,15 @@ def _relocated(exc: AccedeError, places: Sequence[tuple[re.Pattern[str], str]]) 
     return AccedeError(moved(p) for p in exc.problems)
 
 
+def later_passes(inp: WorldInput) -> list[Problem]:
+    """The semantic and history problems of a world read in part (what ``load_world_folder`` asks)."""
+    try:
+        compile_world(inp)
+    except AccedeError as exc:
+        return list(exc.problems)
+    return []
+
+
 def _at(field: str) -> Report:
     """Locate a problem at a field the caller names (a path or query parameter)."""
     return lambda code, message: Problem(code, message, field=field)
@@ -80,7 +97,7 @@ class Workspace:
         with self._lock:
             found = self._worlds.get(key)
         if found is None:
-            found = compile_world(load_world_folder(key))
+            found = compile_world(load_world_folder(key, check=later_passes))
             with self._lock:
                 self._worlds.setdefault(key, found)
         return found
@@ -114,12 +131,15 @@ class Workspace:
             return self.default
         return self.folder_world(Path(name))
 
-    def read_scenario(self, doc: Document, base_dir: Path | None) -> tuple[m.Scenario, World]:
-        """A scenario document as a model, with the world it names.
+    def read_scenario(
+        self, doc: Document, base_dir: Path | None, partial: list[Problem] | None = None
+    ) -> tuple[m.Scenario, World, Document]:
+        """A scenario document as a model, with the world it names, and the document to locate by.
 
         The world comes first: the names a scenario may use for states and organisations are
         that world's. When the world cannot be had, the document's own schema problems are
-        reported with the world's, so one run shows every mistake.
+        reported with the world's, so one run shows every mistake. With ``partial``, schema
+        problems are appended there and the model of the rest is returned (see ``prepared``).
         """
         data = doc.data if isinstance(doc.data, dict) else {}
         named = data.get("world", "default")
@@ -135,13 +155,31 @@ class Workspace:
             except AccedeError as more:
                 problems += [p for p in more.problems if not (p.field or "").startswith("world")]
             raise AccedeError(problems) from None
-        return validate(doc, m.Scenario, names=world.names), world
+        kept: dict[tuple[str | int, ...], list[int]] = {}
+        scenario = validate(doc, m.Scenario, names=world.names, partial=partial, kept=kept)
+        return scenario, world, pruned_view(doc, kept)
+
+    def prepared(self, doc: Document, base_dir: Path | None) -> Prepared:
+        """A scenario document validated whole: every problem of the file in one run.
+
+        A schema problem does not stop the later passes: the questions or changes that hold one
+        are left out, the rest is checked against the world, and every problem found is reported
+        together (fixing a file takes one round, not three). Nothing is answered unless none is.
+        """
+        partial: list[Problem] = []
+        scenario, world, view = self.read_scenario(doc, base_dir, partial)
+        if not partial:
+            return prepare(doc, scenario, world)
+        try:
+            prepare(view, scenario, world)
+        except AccedeError as exc:
+            raise AccedeError([*partial, *exc.problems]) from None
+        raise AccedeError(partial)
 
     def prepare_file(self, path: Path) -> Prepared:
         """Read and validate one scenario file (what ``accede lint`` does to it)."""
         doc = read_yaml(path, display(path))
-        scenario, world = self.read_scenario(doc, path.parent)
-        return prepare(doc, scenario, world)
+        return self.prepared(doc, path.parent)
 
     def run_file(self, path: Path, progress: Callable[[int, int], None] | None = None) -> ScenarioResult:
         """Read, validate and answer one scenario file."""
@@ -151,8 +189,7 @@ class Workspace:
         self, doc: Document, base_dir: Path | None = None, progress: Callable[[int, int], None] | None = None
     ) -> ScenarioResult:
         """Validate and answer a scenario already parsed (an HTTP body, a test's document)."""
-        scenario, world = self.read_scenario(doc, base_dir)
-        return run(prepare(doc, scenario, world), progress)
+        return run(self.prepared(doc, base_dir), progress)
 
     def run_text(self, text: str | bytes, name: str = "<request>") -> ScenarioResult:
         return self.run_document(parse_yaml(text, name))

@@ -33,6 +33,7 @@ __all__ = [
     "load_world_folder",
     "parse_event",
     "parse_events",
+    "pruned_view",
     "scenario_files",
     "validate",
 ]
@@ -73,6 +74,25 @@ def display(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if rel.startswith("../../..") else rel
+
+
+@dataclass(frozen=True)
+class _Pruned(Document):
+    """A document whose broken list items were dropped: paths into the model are the file's again."""
+
+    kept: dict[Path_, list[int]] = field(default_factory=dict)
+
+    def problem(self, code: str, message: str, path: Path_ = (), rule_id: str | None = None) -> Problem:
+        return super().problem(code, message, original_path(path, self.kept), rule_id)
+
+
+def pruned_view(doc: Document, kept: dict[Path_, list[int]]) -> Document:
+    """``doc`` as the later passes should see it after ``validate(partial=..., kept=kept)`` dropped items.
+
+    A problem they report at ``questions[1]`` of the model is located at the question of the file
+    it came from, which may be the third once the first two were dropped.
+    """
+    return _Pruned(doc.file, doc.data, doc.positions, kept) if kept else doc
 
 
 def validate(

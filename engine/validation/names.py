@@ -94,7 +94,7 @@ class Vocabulary(Collection[str]):
         out: list[str] = []
         upper = text.upper() if text.isascii() else None
         if upper is not None:
-            out += difflib.get_close_matches(upper, sorted(self.codes), n=2, cutoff=0.6)
+            out += _closest(upper, self.codes)
         for name in difflib.get_close_matches(folded, sorted(self.names), n=3, cutoff=0.75):
             out += self.names[name]
         seen = dict.fromkeys(c for c in out if c != text)
@@ -106,6 +106,29 @@ class Vocabulary(Collection[str]):
             return ""
         shown = [f"`{c}` ({self.titles[c]})" if self.titles.get(c, c) != c else f"`{c}`" for c in found]
         return " (did you mean " + " or ".join(shown) + "?)"
+
+
+def _closest(typed: str, codes: Iterable[str], n: int = 2) -> list[str]:
+    """Codes close to a typed one, the likeliest first: similarity, then the length of the shared
+    start (a slip of the last letter, `ARN`, means `ARM` rather than `PAN`)."""
+
+    def shared(code: str) -> int:
+        k = 0
+        while k < min(len(code), len(typed)) and code[k] == typed[k]:
+            k += 1
+        return k
+
+    def apart(code: str) -> int:
+        # Then the nearest letter where they part: N is next to M, on keyboards and in the alphabet.
+        k = shared(code)
+        return abs(ord(code[k]) - ord(typed[k])) if k < min(len(code), len(typed)) else 0
+
+    scored = []
+    for code in codes:
+        ratio = difflib.SequenceMatcher(None, typed, code).ratio()
+        if ratio >= 0.6:
+            scored.append((-ratio, -shared(code), apart(code), code))
+    return [found[-1] for found in sorted(scored)[:n]]
 
 
 def _names_table(what: str, rows: Iterable[tuple[str, str, str | None, Sequence[str]]]) -> Vocabulary:
