@@ -106,6 +106,14 @@ def test_watch_command_reports_changes_and_survives_bad_lines() -> None:
     assert out[-1]["after"] == "blocked"
 
 
+def test_an_admitted_state_is_reported_a_member(workspace: Workspace) -> None:
+    watcher = Watcher(workspace.default, date(2026, 6, 1), [("AZE", "SCO")])
+    (change,) = watcher.apply(m.Admit.model_validate({"admit": "AZE", "to": "SCO", "as": "member"}))
+    assert (change.state, change.org, change.after) == ("AZE", "SCO", "member")
+    assert change.before != "member"
+    assert watcher.verdicts()[("AZE", "SCO")] == "member"
+
+
 def test_many_events_keep_the_layers_flat(workspace: Workspace) -> None:
     watcher = Watcher(workspace.default, date(2025, 9, 1), [("ARM", "SCO")])
     for k in range(300):

@@ -208,7 +208,7 @@ def render_state(console: Console, info: dict[str, Any]) -> None:
         (
             "stances on record",
             info["positions"],
-            lambda p: f"{p['voter']} {p['stance']}s {p['applicant']} in the {p['org']} since {p['since']}",
+            lambda p: f"{p['voter']} {p['stance']}s {p['applicant']} in {p['org']} since {p['since']}",
         ),
         ("assessments on record", info["assessments"], lambda a: f"{a['key']}: {a['value']} since {a['since']}"),
     )
