@@ -69,7 +69,7 @@ def _layout(spec: m.Verb) -> tuple[tuple[str, str, str], ...]:
     dated = {"on", "until"} | ({"from_"} if spec.interval else set())
     out = []
     for name, info in spec.model.model_fields.items():
-        if name in dated or name in ("source", "confidence", "note"):
+        if name in dated or name in m.EventBase.model_fields:  # provenance, not identity
             continue
         shape = "pair" if get_origin(info.annotation) is tuple else "bool" if info.annotation is bool else "one"
         out.append((name, info.alias or name, shape))

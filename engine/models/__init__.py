@@ -95,7 +95,7 @@ from engine.models.scenarios import (
     TimelineSpec,
     VerdictName,
 )
-from engine.models.worlds import NeverEstablished, StateRecord, WorldFile
+from engine.models.worlds import NeverEstablished, NotRecognized, RecognitionDefault, StateRecord, WorldFile
 
 __all__ = [
     "CHECK_VERBS",
@@ -149,6 +149,8 @@ __all__ = [
     "Model",
     "NameBook",
     "NeverEstablished",
+    "NotRecognized",
+    "RecognitionDefault",
     "NoConflictWith",
     "Not",
     "Oppose",

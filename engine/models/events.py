@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, ClassVar, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag, field_validator
 from pydantic_core import PydanticCustomError
@@ -47,6 +47,11 @@ class EventBase(Model):
     source: Text | None = None
     confidence: Confidence | None = None
     note: Text | None = None
+    #: How precise the source's date is: a year or a month when it gives no day (the date written
+    #: is then the first day of that year or month).
+    precision: Literal["day", "month", "year"] | None = None
+    #: Who reported the fact, when only one side did (an objection reported by the other party).
+    reported_by: Text | None = None
 
     @property
     def spec(self) -> Verb:
@@ -93,7 +98,9 @@ class EventBase(Model):
 
     def syntax(self) -> dict[str, Any]:
         """The event as written in a file, dates as ISO strings, provenance left out."""
-        out = self.model_dump(by_alias=True, exclude_none=True, exclude={"source", "confidence", "note"})
+        out = self.model_dump(
+            by_alias=True, exclude_none=True, exclude={"source", "confidence", "note", "precision", "reported_by"}
+        )
         return {
             k: (v.isoformat() if isinstance(v, date) else list(v) if isinstance(v, tuple) else v)
             for k, v in out.items()

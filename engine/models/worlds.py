@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints, field_validator
 
-from engine.models._base import Confidence, DeclaredCode, IsoDate, Model, Text
+from engine.models._base import Confidence, DeclaredCode, IsoDate, Model, OrgCode, StateCode, Text
 from engine.models.events import Event, Pair, distinct_pair
 from engine.models.rules import Organization
 
-__all__ = ["NeverEstablished", "StateRecord", "WorldFile"]
+__all__ = ["NeverEstablished", "NotRecognized", "RecognitionDefault", "StateRecord", "WorldFile"]
 
 
 class StateRecord(Model):
@@ -25,7 +25,31 @@ class StateRecord(Model):
     region: Text
     subregion: Text | None = None
     default_relations: Literal["none", "established"] | None = None
+    #: The day after the state ceased to exist (a state dissolved or merged, kept for history such
+    #: as Security Council terms); sweeps leave it out from then on.
+    dissolved: IsoDate | None = None
     source: Text | None = None
+    note: Text | None = None
+
+
+class RecognitionDefault(Model):
+    """How recognition is defaulted: the members of ``among`` recognise one another, unless a
+    ``not_recognized`` record or a recorded event says otherwise (relations still imply it)."""
+
+    among: OrgCode
+    source: Text
+    confidence: Confidence | None = None
+    note: Text | None = None
+
+
+class NotRecognized(Model):
+    """An exception to the recognition default: ``by`` has not recognised ``of`` (undated: there
+    is no event; a later ``recognize`` or an establishment of relations ends it)."""
+
+    by: StateCode
+    of: StateCode
+    source: Text | None = None
+    confidence: Confidence | None = None
     note: Text | None = None
 
 
@@ -57,10 +81,12 @@ class WorldFile(Model):
     rules: Text | None = None
     #: The last date the world's facts were checked: answers after it say so (SPEC, horizon).
     horizon: IsoDate | None = None
+    recognition_default: RecognitionDefault | None = None
     states: tuple[StateRecord, ...] = ()
     organizations: tuple[Organization, ...] = ()
     events: tuple[Event, ...] = ()
     never_established: tuple[NeverEstablished, ...] = ()
+    not_recognized: tuple[NotRecognized, ...] = ()
 
 
 WorldFile.model_rebuild()
