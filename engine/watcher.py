@@ -255,7 +255,7 @@ class Watcher:
                 other = codes[j]
                 if needs["rel"] and snap.rel[i] >> j & 1:
                     wanted.add(("rel", state, other))
-                if needs["rec"] and snap.rec_explicit[j] >> i & 1:
+                if needs["rec"] and snap.rec[j] >> i & 1:
                     wanted.add(("rec", other, state))
                 if needs["war"] and snap.conflict[i] >> j & 1:
                     wanted.add(("war", state, other))
@@ -279,7 +279,7 @@ class Watcher:
             i, j = index[x], index[other]
             for fact, present in (
                 (("rel", x, other), self._needs["rel"] and bool(snap.rel[i] >> j & 1)),
-                (("rec", other, x), self._needs["rec"] and bool(snap.rec_explicit[j] >> i & 1)),
+                (("rec", other, x), self._needs["rec"] and bool(snap.rec[j] >> i & 1)),
                 (("war", x, other), self._needs["war"] and bool(snap.conflict[i] >> j & 1)),
             ):
                 if present and fact not in self._held:

@@ -349,12 +349,20 @@ def worlds(draw: st.DrawFn) -> World:
     states = [{"code": c, "name": f"State {c}", "region": draw(st.sampled_from(REGIONS))} for c in codes]
     orgs = ORG_CODES[: draw(st.integers(1, 3))]
     organizations = [draw(rulebooks(code, codes, orgs[:k])) for k, code in enumerate(orgs)]
-    return {
+    world: World = {
         "default_relations": draw(st.sampled_from(("none", "established"))),
         "states": states,
         "organizations": organizations,
         "events": draw(events(codes, orgs)),
     }
+    if draw(st.booleans()):
+        # The recognition default among one organisation's members, with recorded exceptions.
+        world["recognition_default"] = {"among": draw(st.sampled_from(orgs)), "source": "generated"}
+        pins = draw(
+            st.lists(st.sampled_from([(a, b) for a in codes for b in codes if a != b]), max_size=4, unique=True)
+        )
+        world["not_recognized"] = [{"by": a, "of": b} for a, b in pins]
+    return world
 
 
 def first_rules(world: World) -> date:

@@ -200,7 +200,7 @@ class RecognizedBy(CompiledCheck):
         for other in self.missing(ctx, i):
             step = ctx.recognition_step(other, i)
             since = step if step is not None and step.value is False else None
-            event = since.event if since is not None else None
+            event: Any = since.event if since is not None else ctx.not_recognized(other, i)
             out.append(
                 Evidence(
                     "recognition",

@@ -83,6 +83,10 @@ class OrgContext:
         a, b = (codes[i], codes[j]) if i < j else (codes[j], codes[i])
         return self.facts.never.get(("rel", a, b))
 
+    def not_recognized(self, by: int, of: int) -> m.NotRecognized | None:
+        """The record that ``by`` has not recognised ``of`` (an exception to the default), if any."""
+        return self.facts.denied.get(("rec", self.code(by), self.code(of)))
+
     def recognition_step(self, by: int, of: int) -> Step | None:
         timeline = self.facts.timelines.get(("rec", self.code(by), self.code(of)))
         return timeline.step_at(self.snap.on) if timeline else None

@@ -77,13 +77,16 @@ class Snapshot:
     facts: Facts
     on: date
     rel: list[int]
-    rec_explicit: list[int]
-    rec: list[int]
+    rec_explicit: list[int]  # recognitions in force by an event: by -> bitset of those it recognises
+    rec: list[int]  # recognition as checks read it: explicit, implied by relations, or by the default
     conflict: list[int]
     sanctioned: int
     status: dict[str, dict[str, int]]
     positions: dict[tuple[str, int], dict[int, str]]
     assess: dict[str, tuple[int, int]]
+    #: Recognitions explicitly not in force (withdrawn, or recorded as never given): the default
+    #: does not fill them.
+    rec_denied: list[int] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict)
 
     def members(self, org: str) -> int:
@@ -97,6 +100,20 @@ class Snapshot:
             codes = self.facts.codes
             found = self.cache[key] = tuple(codes[i] for i in bits(mask))
         return list(found)
+
+    def recognition_rows(self, rows: Iterable[int] | None = None) -> None:
+        """Recompute recognition as checks read it, for ``rows`` (default: every state).
+
+        Recognition is explicit (an event in force), implied by relations, or the world's default:
+        the members of ``recognition_among`` recognise one another unless denied (SPEC: relations
+        imply recognition; the default is the bundled world's documented extension).
+        """
+        among = self.facts.recognition_among
+        mask = self.members(among) if among is not None else 0
+        denied = self.rec_denied
+        for i in range(len(self.rel)) if rows is None else rows:
+            default = mask & ~denied[i] if mask >> i & 1 else 0
+            self.rec[i] = self.rec_explicit[i] | self.rel[i] | default
 
     def with_relation(self, i: int, j: int) -> Snapshot:
         """This snapshot with relations between states ``i`` and ``j`` (which imply recognition)."""
@@ -155,7 +172,13 @@ class Snapshot:
                 true, false = assess.get(change[1], (0, 0))
                 true, false = true & ~bit, false & ~bit
                 assess[change[1]] = (true | bit, false) if change[3] == "true" else (true, false | bit)
-        return self._variant(**parts)
+        variant = self._variant(**parts)
+        among = self.facts.recognition_among
+        if "status" in parts and among is not None and parts["status"].get(among) is not self.status.get(among):
+            # Joining the organisation whose members recognise one another changes recognition too.
+            variant.rec = list(variant.rec)
+            variant.recognition_rows()
+        return variant
 
     def _variant(self, **parts: Any) -> Snapshot:
         """A hypothetical copy sharing every fact but ``parts``, with a cache of its own."""
@@ -189,6 +212,10 @@ class Facts:
     never: dict[Key, m.NeverEstablished] = field(default_factory=dict)
     #: The last date the facts were checked (SPEC, horizon); answers after it say so.
     horizon: date | None = None
+    #: The organisation whose members recognise one another by default (None: no default).
+    recognition_among: str | None = None
+    #: Recognitions recorded as never given: exceptions to the default, with their sources.
+    denied: dict[Key, m.NotRecognized] = field(default_factory=dict)
     base: Facts | None = None
     touched: frozenset[Key] = frozenset()
     _snapshots: OrderedDict[date, Snapshot] = field(default_factory=OrderedDict, repr=False)
@@ -213,7 +240,10 @@ class Facts:
     def initial_of(self, key: Key) -> Any:
         if key[0] == "rel":
             return key not in self.never and self.pair_default(key[1], key[2])
-        return False if key[0] == "rec" else None
+        if key[0] == "rec":
+            # Undecided (None) where a default may fill it; not given where recorded as such.
+            return False if key in self.denied or self.recognition_among is None else None
+        return None
 
     # --- projection ---------------------------------------------------------------------
 
@@ -235,12 +265,12 @@ class Facts:
         n = len(self.codes)
         est = self.established
         rel = [(est | 1 << i) if est >> i & 1 else 1 << i for i in range(n)]
-        snap = Snapshot(self, on, rel, [0] * n, [], [0] * n, 0, {}, {}, {})
+        snap = Snapshot(self, on, rel, [0] * n, [0] * n, [0] * n, 0, {}, {}, {}, [0] * n)
         for key in self.timelines:
             self._apply(snap, key)
         for key in self.intervals:
             self._apply(snap, key)
-        snap.rec = [snap.rec_explicit[i] | rel[i] for i in range(n)]
+        snap.recognition_rows()
         return snap
 
     def _patch(self, base: Snapshot, on: date) -> Snapshot:
@@ -260,6 +290,7 @@ class Facts:
             status,
             dict(base.positions),
             dict(base.assess),
+            list(base.rec_denied),
         )
         rows: set[int] = set()
         index = self.index
@@ -268,8 +299,10 @@ class Facts:
             if key[0] in ("rel", "rec"):
                 rows.add(index[key[1]])
                 rows.add(index[key[2]])
-        for i in rows:
-            snap.rec[i] = snap.rec_explicit[i] | snap.rel[i]
+        # A change of membership in the organisation whose members recognise one another by default
+        # changes every row.
+        everyone = self.recognition_among is not None and self.recognition_among in touched_orgs
+        snap.recognition_rows(None if everyone else rows)
         return snap
 
     def revert(self, snap: Snapshot, keys: Iterable[Key], to: date) -> Snapshot:
@@ -288,14 +321,16 @@ class Facts:
             {org: dict(table) for org, table in snap.status.items()},
             dict(snap.positions),
             dict(snap.assess),
+            list(snap.rec_denied),
         )
         rows: set[int] = set()
+        everyone = False
         for key in keys:
             self._apply(variant, key)
             if key[0] in ("rel", "rec"):
                 rows.update((self.index[key[1]], self.index[key[2]]))
-        for i in rows:
-            variant.rec[i] = variant.rec_explicit[i] | variant.rel[i]
+            everyone = everyone or (key[0] == "status" and key[2] == self.recognition_among)
+        variant.recognition_rows(None if everyone else rows)
         variant.on = snap.on  # the question's date (rules in force) stays; only these facts go back
         return variant
 
@@ -316,9 +351,9 @@ class Facts:
         if kind == "rel":
             set_pair(snap.rel, self.index[key[1]], self.index[key[2]], bool(value))
         elif kind == "rec":
-            by, of = self.index[key[1]], self.index[key[2]]
-            row = snap.rec_explicit[by]
-            snap.rec_explicit[by] = row | 1 << of if value else row & ~(1 << of)
+            by, bit = self.index[key[1]], 1 << self.index[key[2]]
+            snap.rec_explicit[by] = snap.rec_explicit[by] | bit if value is True else snap.rec_explicit[by] & ~bit
+            snap.rec_denied[by] = snap.rec_denied[by] | bit if value is False else snap.rec_denied[by] & ~bit
         elif kind == "status":
             i, org = self.index[key[1]], key[2]
             table = snap.status.setdefault(org, {})
@@ -453,12 +488,16 @@ def compile_facts(checked: CheckedWorld) -> Facts:
         _region_masks(records),
         checked.never,
         header.horizon,
+        header.recognition_default.among if header.recognition_default is not None else None,
+        checked.denied,
     )
     build = build_history(placed, facts.initial_of, history_first=True, pinned=checked.never)
     if build.problems:
         raise AccedeError(build.problems)
-    # A never-established pair with no events still needs a (flat) timeline so snapshots see it.
-    facts.timelines = {key: Timeline.of(False, ()) for key in checked.never} | build.timelines
+    # A never-established pair or a recognition never given, with no events, still needs a (flat)
+    # timeline so snapshots see it.
+    pins = {key: Timeline.of(False, ()) for key in (*checked.never, *checked.denied)}
+    facts.timelines = pins | build.timelines
     facts.intervals = build.intervals
     history: dict[Key, list[Placed]] = {}
     for item in placed:

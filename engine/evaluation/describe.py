@@ -116,7 +116,11 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
         "default_relations": "established" if default else "none",
         "memberships": memberships,
         "relations_exceptions": relations,
+        "relations_with": (snap.rel[i] & ~(1 << i)).bit_count(),
         "recognised_by": len(recognised_by),
+        "recognised_without_relations": sorted(
+            world.codes[j] for j in bits(world.all & ~snap.rel[i]) if snap.rec[j] >> i & 1 and j != i
+        ),
         "not_recognised_by": not_recognised_by if len(not_recognised_by) <= 60 else len(not_recognised_by),
         "sanctions": sanctions,
         "conflicts": sorted(conflicts, key=lambda c: c["with"]),

@@ -65,6 +65,7 @@ class WorldInput:
     events: tuple[tuple[m.Event, Located], ...]
     origin: str
     never_established: tuple[tuple[m.NeverEstablished, Located], ...] = ()
+    not_recognized: tuple[tuple[m.NotRecognized, Located], ...] = ()
 
 
 def display(path: Path) -> str:
@@ -169,6 +170,7 @@ def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Probl
     orgs: list[tuple[m.Organization, Located]] = []
     events: list[tuple[m.Event, Located]] = []
     never: list[tuple[m.NeverEstablished, Located]] = []
+    unrecognized: list[tuple[m.NotRecognized, Located]] = []
 
     def add_part(doc: Document, part: m.WorldFile, kept: dict[Path_, list[int]]) -> None:
         def at(key: str, i: int) -> Located:
@@ -177,6 +179,7 @@ def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Probl
         states.extend((s, at("states", i)) for i, s in enumerate(part.states))
         events.extend((e, at("events", i)) for i, e in enumerate(part.events))
         never.extend((n, at("never_established", i)) for i, n in enumerate(part.never_established))
+        unrecognized.extend((n, at("not_recognized", i)) for i, n in enumerate(part.not_recognized))
 
     add_part(header_doc, header, kept)
     orgs.extend(
@@ -214,7 +217,9 @@ def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Probl
             problems.append(header_doc.problem("file.not-found", f"no rules folder `{header.rules}`", ("rules",)))
         else:
             each(_yaml_files(rules_dir), m.Organization)
-    inp = WorldInput(header, tuple(states), tuple(orgs), tuple(events), display(folder), tuple(never))
+    inp = WorldInput(
+        header, tuple(states), tuple(orgs), tuple(events), display(folder), tuple(never), tuple(unrecognized)
+    )
     if problems:
         if check is not None:
             problems += lost.without_consequences(check(inp), inp)
@@ -346,6 +351,7 @@ def inline_world(doc: Document, world: m.WorldFile) -> WorldInput:
         tuple((e, Located(doc, (*base, "events", i))) for i, e in enumerate(world.events)),
         doc.file,
         tuple((n, Located(doc, (*base, "never_established", i))) for i, n in enumerate(world.never_established)),
+        tuple((n, Located(doc, (*base, "not_recognized", i))) for i, n in enumerate(world.not_recognized)),
     )
 
 

@@ -199,7 +199,11 @@ def render_state(console: Console, info: dict[str, Any]) -> None:
         console.print(f"    {r['state']}: {state}{since}{_cite(r)}" + (f" ({r['note']})" if r.get("note") else ""))
     not_by = info["not_recognised_by"]
     count = not_by if isinstance(not_by, int) else len(not_by)
+    console.print(f"  diplomatic relations with {info['relations_with']} states and entities", highlight=False)
     console.print(f"  recognised by {info['recognised_by']} states and entities; not by {count}", highlight=False)
+    without = info["recognised_without_relations"]
+    if without:
+        console.print(f"    recognised by {len(without)} without relations: {' '.join(without)}")
     if isinstance(not_by, list) and not_by:
         console.print(f"    not recognised by: {' '.join(not_by)}")
     sections: tuple[tuple[str, list[dict[str, Any]], Callable[[dict[str, Any]], str]], ...] = (

@@ -8,7 +8,8 @@ The order matters only where a later stage reads what an earlier one settles:
 2. ``rules``: condition ids, overlapping versions, references to states, organisations and
    statuses, cycles of ``members_of`` (needs the declared codes);
 3. ``events``: unknown states, organisations and statuses in the history, undated events;
-4. ``pairs``: never-established pairs that name unknown states or repeat a pair.
+4. ``pairs``: never-established pairs and recognitions recorded as not given that name unknown
+   states or repeat a pair, and a recognition default among an unknown organisation.
 
 Amendments (a scenario's what-if on rules) are checked by ``validate_amendments`` with the same
 rule checks. Contradictions in the history need the timelines and are the compiler's.
@@ -52,6 +53,7 @@ class CheckedWorld:
     reporters: dict[str, RuleReport] = field(default_factory=dict)
     events: list[tuple[m.Event, Located]] = field(default_factory=list)  # the events without problems
     never: dict[m.FactKey, m.NeverEstablished] = field(default_factory=dict)
+    denied: dict[m.FactKey, m.NotRecognized] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -95,6 +97,22 @@ def _pairs(world: CheckedWorld) -> None:
         if ("rel", a, b) in world.never:
             world.problems.append(loc.problem("schema.invalid-value", f"the pair {a}-{b} is listed twice", ("pair",)))
         world.never[("rel", a, b)] = record
+    for unrecognized, loc in world.inp.not_recognized:
+        for name in ("by", "of"):
+            code = getattr(unrecognized, name)
+            if code not in world.index:
+                world.problems.append(loc.problem(*unknown_state(code, world.index), (name,)))
+        if unrecognized.by == unrecognized.of:
+            world.problems.append(loc.problem("schema.invalid-value", "a state does not recognise itself", ("of",)))
+        key = ("rec", unrecognized.by, unrecognized.of)
+        if key in world.denied:
+            message = f"{unrecognized.by} not recognising {unrecognized.of} is listed twice"
+            world.problems.append(loc.problem("schema.invalid-value", message, ()))
+        world.denied[key] = unrecognized
+    default = world.inp.header.recognition_default
+    if default is not None and default.among not in world.orgs:
+        code, message = unknown_org(default.among, world.orgs)
+        world.problems.append(Problem(code, message, file=world.inp.origin, field="recognition_default.among"))
 
 
 #: The semantic pass, in order (see the module docstring for why this order).

@@ -178,8 +178,24 @@ class Projection:
         return value, since
 
     def recognizes(self, by: str, of: str) -> bool:
-        """SPEC: a recognize in force, or diplomatic relations; no other default."""
-        return self.explicit_recognition(by, of)[0] or self.relations(by, of)
+        """SPEC: a recognize in force, or diplomatic relations; else the world's default, if any.
+
+        The default (the bundled world's extension): the members of ``recognition_default.among``
+        recognise one another, unless the last recorded event withdrew it or a ``not_recognized``
+        record says it was never given.
+        """
+        if self.relations(by, of):
+            return True
+        items = self._upto(("recognition", by, of))
+        if items:
+            return verb_of(items[-1].event) == "recognize"
+        if any(r["by"] == by and r["of"] == of for r in self.world.get("not_recognized", [])):
+            return False
+        default = self.world.get("recognition_default")
+        if default is None:
+            return False
+        among = default["among"]
+        return self.status(by, among) == "member" and self.status(of, among) == "member"
 
     def status_fact(self, state: str, org: str) -> tuple[str | None, date | None]:
         """The status held and the date it began to be held (None, None with no events)."""

@@ -143,6 +143,33 @@ def test_engine_agrees_with_the_oracle(data: st.DataObject) -> None:
         assert rows == oracle.matrix_rows(proj, gen.orgs_of(world), assume_), "matrix rows disagree with the oracle"
 
 
+@settings(max_examples=examples(150))
+@given(data=st.data())
+def test_every_recognition_agrees_with_the_oracle(data: st.DataObject) -> None:
+    """Recognition fact by fact: explicit, implied by relations, or the world's default among one
+    organisation's members less its recorded exceptions (the checks read exactly this)."""
+    world = data.draw(gen.worlds(), label="world")
+    among = data.draw(st.sampled_from(gen.orgs_of(world)), label="recognition among")
+    codes = gen.codes_of(world)
+    pins = data.draw(
+        st.lists(st.sampled_from([(a, b) for a in codes for b in codes if a != b]), max_size=5, unique=True)
+    )
+    world = {**world, "recognition_default": {"among": among, "source": "generated"}}
+    world["not_recognized"] = [{"by": a, "of": b} for a, b in pins]
+    for on in data.draw(gen.question_dates(world, 1, 3), label="dates"):
+        changes = data.draw(gen.changes(world, on), label=f"changes on {on}")
+        result = run(scenario(world, on, "unknown", changes, matrix=False))
+        compiled = result.evaluated_on
+        assert compiled is not None
+        snap = compiled.as_of(on)
+        proj = oracle.Projection(world, on, changes, on)
+        for by in codes:
+            for of in codes:
+                if by != of:
+                    got = bool(snap.rec[compiled.index[by]] >> compiled.index[of] & 1)
+                    assert got == proj.recognizes(by, of), f"{by} recognising {of} on {on}"
+
+
 # --- b. adding relations never makes a relations_with condition fail ---------------------
 
 
