@@ -212,7 +212,7 @@ class Watcher:
         for org, compiled in sorted(self._world.orgs.items()):
             if compiled.version_at(self.on) is None:
                 continue
-            for i in bits(self._world.all & ~snap.members(org)):
+            for i in bits(self._world.facts.existing(self.on) & ~snap.members(org)):
                 pairs.append((self._world.codes[i], org))
         return pairs
 

@@ -287,3 +287,14 @@ def test_the_readme_example_of_every_kind_holds() -> None:
         "leverage",
     ]
     assert all(a.passed for a in result.answers), [a.expect for a in result.answers if not a.passed]
+
+
+def test_a_dissolved_state_leaves_the_sweeps() -> None:
+    doc = _inline(
+        [],
+        [{"id": "before", "as_of": "2001-01-01", "matrix": {}}, {"id": "after", "as_of": "2003-01-01", "matrix": {}}],
+    )
+    doc["world"]["states"][2]["dissolved"] = "2002-01-01"
+    before, after = _results(doc)
+    assert "CCC" in {r["state"] for r in before["rows"]}
+    assert "CCC" not in {r["state"] for r in after["rows"]}, "a dissolved state is history, not a candidate"

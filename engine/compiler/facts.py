@@ -225,6 +225,14 @@ class Facts:
     def all(self) -> int:
         return (1 << len(self.codes)) - 1
 
+    def existing(self, on: date) -> int:
+        """The states that exist on ``on``: all but those dissolved by then (kept for history)."""
+        gone = 0
+        for i, record in enumerate(self.states):
+            if record.dissolved is not None and record.dissolved <= on:
+                gone |= 1 << i
+        return self.all & ~gone
+
     def mask_of(self, codes: Iterable[str]) -> int:
         out = 0
         for code in codes:

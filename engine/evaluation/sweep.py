@@ -38,7 +38,8 @@ def matrix(
     """
     snap = world.as_of(on)
     rows: list[MatrixRow] = []
-    chosen = world.facts.mask_of(states) if states is not None else world.all
+    # A state dissolved by the date (Czechoslovakia in 2000) is history, not a candidate.
+    chosen = (world.facts.mask_of(states) if states is not None else world.all) & world.facts.existing(on)
     codes = world.codes
     for code in orgs if orgs is not None else sorted(world.orgs):
         version = world.orgs[code].version_at(on)

@@ -271,6 +271,9 @@ def explain(world: World, verdict: JoinVerdict) -> str:
         since = f" (since {verdict.status_since.isoformat()})" if verdict.status_since else ""
         return f"{who} is already a member of {org}{since}." + _horizon(world, verdict)
     lead = ""
+    record = world.states[world.index[verdict.state]] if verdict.state in world.index else None
+    if record is not None and record.dissolved is not None and record.dissolved <= verdict.as_of:
+        lead = f"{who} no longer existed on {day} (dissolved {record.dissolved.isoformat()}); as if it did: "
     if verdict.status == "suspended":
         since = f" since {verdict.status_since.isoformat()}" if verdict.status_since else ""
         lead = f"{who} is suspended from {org}{since}, and is answered as an applicant for readmission. "
