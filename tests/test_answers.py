@@ -298,3 +298,19 @@ def test_a_dissolved_state_leaves_the_sweeps() -> None:
     before, after = _results(doc)
     assert "CCC" in {r["state"] for r in before["rows"]}
     assert "CCC" not in {r["state"] for r in after["rows"]}, "a dissolved state is history, not a candidate"
+
+
+def test_a_coarse_date_says_so() -> None:
+    events = [{"sever": ["AAA", "BBB"], "on": "1972-01-01", "precision": "year", "source": "a yearbook"}]
+    doc = _inline(events, [{"id": "j", "join": {"state": "BBB", "org": "ORG"}}])
+    doc["as_of"] = "2001-01-01"
+    (verdict,) = _results(doc)
+    (evidence,) = next(c for c in verdict["conditions"] if c["id"] == "org.relations")["evidence"]
+    assert evidence["precision"] == "year"
+    world = WS.run_document(Document("inline", doc)).evaluated_on
+    assert world is not None
+    from engine.evaluation.join import join  # noqa: PLC0415
+    from engine.rendering.prose import explain  # noqa: PLC0415
+
+    text = explain(world, join(world, "BBB", "ORG", date(2001, 1, 1)))
+    assert "severed in 1972 (day not known)" in text

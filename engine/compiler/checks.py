@@ -39,6 +39,7 @@ def _status_fact(ctx: OrgContext, i: int, org: str) -> Evidence:
         since.on if since else None,
         source=getattr(event, "source", None),
         confidence=getattr(event, "confidence", None),
+        precision=getattr(event, "precision", None),
     )
 
 
@@ -62,6 +63,7 @@ def _recorded_relations(ctx: OrgContext, i: int, group: m.Group) -> list[Evidenc
                     getattr(step.event, "source", None),
                     getattr(step.event, "confidence", None),
                     member_of=ctx.member_org(group),
+                    precision=getattr(step.event, "precision", None),
                 )
             )
     return out
@@ -155,6 +157,7 @@ class RelationsWith(CompiledCheck):
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
+                    precision=getattr(event, "precision", None),
                     member_of=ctx.member_org(self.group),
                 )
             )
@@ -210,6 +213,7 @@ class RecognizedBy(CompiledCheck):
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
+                    precision=getattr(event, "precision", None),
                     member_of=ctx.member_org(self.group),
                 )
             )
@@ -261,6 +265,7 @@ class NoConflictWith(CompiledCheck):
                     ctx.member_since(other, self.group),
                     getattr(event, "source", None),
                     getattr(event, "confidence", None),
+                    precision=getattr(event, "precision", None),
                     member_of=ctx.member_org(self.group),
                 )
             )
@@ -345,6 +350,7 @@ class Sanctioned(CompiledCheck):
                 interval.start,
                 source=getattr(event, "source", None),
                 confidence=getattr(event, "confidence", None),
+                precision=getattr(event, "precision", None),
             )
         ]
 
@@ -376,6 +382,7 @@ class Assessed(CompiledCheck):
                 step.on,
                 source=getattr(event, "source", None),
                 confidence=getattr(event, "confidence", None),
+                precision=getattr(event, "precision", None),
             )
         ]
 

@@ -27,6 +27,8 @@ class Evidence(NamedTuple):
     confidence: str | None = None
     #: The organisation ``member_since`` is about (a rule may read another one's members).
     member_of: str | None = None
+    #: ``year`` or ``month`` when the source dates the fact no more precisely than that.
+    precision: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -42,4 +44,6 @@ class Evidence(NamedTuple):
             out["source"] = self.source
         if self.confidence is not None:
             out["confidence"] = self.confidence
+        if self.precision not in (None, "day"):
+            out["precision"] = self.precision
         return out

@@ -67,7 +67,7 @@ def cited(event: m.Event, on: date) -> dict[str, Any]:
     syntax = event.syntax()
     if event.when is None:
         syntax[event.date_field] = on.isoformat()
-    for name in ("source", "confidence"):
+    for name in ("source", "confidence", "precision"):
         value = getattr(event, name, None)
         if value is not None:
             syntax[name] = value

@@ -16,6 +16,7 @@ from engine.evaluation.verdict import ConditionResult, JoinVerdict, StageTally
 
 __all__ = [
     "criterion",
+    "dated",
     "event_phrase",
     "explain",
     "group_words",
@@ -95,6 +96,16 @@ def criterion(world: World, state: str, text: str) -> str:
     return f'{who} meets the criterion "{text.rstrip(".")}"'
 
 
+def dated(e: Evidence, word: str = "since") -> str:
+    """A fact's date as prose, as precise as its source: "since 2025-08-31", "in 1972 (day not known)"."""
+    if e.since is None:
+        return ""
+    coarse = {"year": str(e.since.year), "month": e.since.strftime("%Y-%m")}.get(e.precision or "")
+    if coarse is not None:
+        return f"{'since' if word == 'since' else 'in'} {coarse} (day not known)"
+    return f"{word} {e.since.isoformat()}"
+
+
 def _party(world: World, verdict: JoinVerdict, e: Evidence) -> str:
     text = name_of(world, e.state)
     if e.member_since is not None:
@@ -106,11 +117,11 @@ def _party(world: World, verdict: JoinVerdict, e: Evidence) -> str:
 
 def _applicant_fact(world: World, verdict: JoinVerdict, c: ConditionResult, e: Evidence) -> str:
     """One fact about the applicant itself (status, region, sanctions, a judgement) as a clause."""
-    since = f" since {e.since.isoformat()}" if e.since else ""
+    since = f" {dated(e)}" if e.since else ""
     if e.kind == "assessment":
         if e.fact.startswith("no assessment"):
             return f"no assessment on record settles whether {criterion(world, verdict.state, c.text)}"
-        on = f" ({e.since.isoformat()})" if e.since else ""
+        on = f" ({dated(e, 'of')})" if e.since else ""
         return f"the assessment on record{on} finds otherwise: {c.text[0].lower()}{c.text[1:].rstrip('.')}"
     if e.kind == "status":
         return "it " + _status_words(world, e.fact) + since
@@ -139,7 +150,7 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
         for e in ev:
             text = _party(world, verdict, e)
             if e.since is not None:
-                text += f" (severed on {e.since.isoformat()})"
+                text += f" (severed {dated(e, 'on')})"
             elif "never established" in e.fact:
                 # A later establishment stays in the evidence, not in the memo: it is hindsight.
                 text += " (never established)"
@@ -149,7 +160,7 @@ def _reason(world: World, verdict: JoinVerdict, c: ConditionResult) -> str:
         verb = " does not" if len(ev) == 1 else " do not"
         return _names([_party(world, verdict, e) for e in ev]) + verb + " recognise it"
     if kinds == {"conflict"}:
-        parts = [_party(world, verdict, e) + (f" (since {e.since.isoformat()})" if e.since else "") for e in ev]
+        parts = [_party(world, verdict, e) + (f" ({dated(e)})" if e.since else "") for e in ev]
         return "it is in armed conflict with " + _names(parts)
     if kinds and kinds <= {"status", "region", "sanctions", "assessment"}:
         return "; ".join(_applicant_fact(world, verdict, c, e) for e in ev)

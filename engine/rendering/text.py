@@ -25,7 +25,7 @@ from engine.questions.order import OrderResult
 from engine.questions.registry import Result
 from engine.questions.timeline import TimelineResult
 from engine.rendering import jsonout
-from engine.rendering.prose import event_phrase, explain, group_words, name_of, org_called, plural, rule_phrase
+from engine.rendering.prose import dated, event_phrase, explain, group_words, name_of, org_called, plural, rule_phrase
 from engine.scenario import Answer, ScenarioResult
 
 __all__ = [
@@ -102,7 +102,7 @@ def render_join(console: Console, world: World, verdict: JoinVerdict) -> None:
 def _fact(world: World, e: Evidence) -> str:
     text = f"{e.state}: {e.fact}"
     if e.since is not None:
-        text += f" since {e.since.isoformat()}"
+        text += f" {dated(e)}"
     if e.source:
         text += f" [{e.source}]"
     return text
