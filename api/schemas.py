@@ -61,6 +61,7 @@ class StageTally(_Shape):
     vetoed_by: list[str]
     assumed: list[str]
     veto_unknown: list[str]
+    low_confidence: list[str]
 
 
 class Decision(_Shape):

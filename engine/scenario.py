@@ -81,6 +81,7 @@ def prepare(doc: Document, scenario: m.Scenario, world: World) -> Prepared:
     ``world`` is the one the scenario names (``Workspace.read_scenario`` finds it first, since
     the names a scenario may use are that world's).
     """
+    world = world.trusting(scenario.trust)
     problems: list[Problem] = []
     for name, items, limit in (("changes", scenario.changes, CHANGES), ("questions", scenario.questions, QUESTIONS)):
         if len(items) > limit.file:

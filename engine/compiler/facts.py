@@ -24,7 +24,10 @@ from engine.compiler.timeline import Interval, Timeline, in_force
 from engine.reading.loader import Located
 from engine.validation import CheckedWorld, validate_event
 
-__all__ = ["Facts", "Layered", "Snapshot", "compile_facts"]
+__all__ = ["TRUST", "Facts", "Layered", "Snapshot", "compile_facts"]
+
+#: Confidence levels, lowest first: ``trust: medium`` keeps facts of medium and high confidence.
+TRUST: tuple[str, ...] = ("low", "medium", "high")
 
 #: Dates whose snapshot a world keeps (a sweep over many dates evicts the oldest).
 SNAPSHOT_CACHE = SNAPSHOTS_CACHED.file
@@ -451,6 +454,37 @@ class Facts:
             _snapshots=OrderedDict(),
             _lock=threading.Lock(),
         )
+
+    def trusting(self, level: str) -> Facts:
+        """These facts without those whose confidence is below ``level`` (``low`` keeps everything).
+
+        An analyst who will not rest a verdict on a fact reported by one side only asks with
+        ``trust: medium``; facts without a stated confidence are kept. Only a world's own history
+        is filtered (what-if changes are the analyst's); the result is new facts, compiled from the
+        kept events as the world was.
+        """
+        floor = TRUST.index(level)
+        if floor == 0:
+            return self
+        assert self.base is None, "trust is applied to a world's history, before any what-if"
+
+        def kept(record: Any) -> bool:
+            confidence = getattr(record, "confidence", None)
+            return confidence is None or TRUST.index(confidence) >= floor
+
+        placed = [p for items in self.history.values() for p in items if kept(p.event)]
+        never = {k: v for k, v in self.never.items() if kept(v)}
+        denied = {k: v for k, v in self.denied.items() if kept(v)}
+        trusted = replace(self, never=never, denied=denied, _snapshots=OrderedDict(), _lock=threading.Lock())
+        build = build_history(placed, trusted.initial_of, history_first=True, pinned=never)
+        pins = {key: Timeline.of(False, ()) for key in (*never, *denied)}
+        history: dict[Key, list[Placed]] = {}
+        for item in placed:
+            history.setdefault(item.event.key(), []).append(item)
+        trusted.timelines = pins | build.timelines
+        trusted.intervals = build.intervals
+        trusted.history = {key: tuple(items) for key, items in history.items()}
+        return trusted
 
     def layer(self) -> Facts:
         """The same facts with a snapshot cache of their own (for a world under amended rules).

@@ -75,6 +75,19 @@ class World:
         """The same world with its what-if layers merged (a long-running watch reads faster)."""
         return World(self.facts.flattened(), self.rules)
 
+    def trusting(self, level: str) -> World:
+        """This world without the facts whose confidence is below ``level`` (cached per level)."""
+        if level == "low":
+            return self
+        found = self._trusted.get(level)
+        if found is None:
+            found = self._trusted.setdefault(level, World(self.facts.trusting(level), self.rules))
+        return found
+
+    @cached_property
+    def _trusted(self) -> dict[str, World]:
+        return {}
+
     def with_rules(self, orgs: Mapping[str, m.Organization]) -> World:
         """This world under amended rules (a what-if on the rules themselves); a new world."""
         return World(self.facts.layer(), self.rules.amended(orgs))

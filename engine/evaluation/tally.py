@@ -131,6 +131,7 @@ def tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume, name: str = "
         ctx.code(v) for v in bits(veto) if stances.get(v) == "oppose" or (assume == "oppose" and v not in stances)
     ]
     silent_veto = [ctx.code(v) for v in bits(veto) if v not in stances] if assume == "unknown" else []
+    doubtful = sorted(codes[v] for v in stances if voters >> v & 1 and _confidence(ctx, i, v) == "low")
     return StageTally(
         name,
         stage.by.syntax(),
@@ -145,7 +146,16 @@ def tally(ctx: OrgContext, stage: m.Stage, i: int, assume: Assume, name: str = "
         tuple(vetoed),
         tuple(assumed),
         tuple(silent_veto),
+        tuple(doubtful),
     )
+
+
+def _confidence(ctx: OrgContext, applicant: int, voter: int) -> str | None:
+    """The confidence of the stance on record of ``voter`` on ``applicant``'s bid."""
+    codes = ctx.facts.codes
+    timeline = ctx.facts.timelines.get(("pos", ctx.org, codes[applicant], codes[voter]))
+    step = timeline.step_at(ctx.snap.on) if timeline is not None else None
+    return getattr(step.event, "confidence", None) if step is not None else None
 
 
 def combine_stages(outcomes: Iterable[StageOutcome]) -> StageOutcome:

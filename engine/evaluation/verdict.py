@@ -68,6 +68,8 @@ class StageTally(NamedTuple):
     assumed: tuple[str, ...] = ()
     #: Members of the veto group with no position on record: the stage cannot pass without them.
     veto_unknown: tuple[str, ...] = ()
+    #: Voters whose stance on record has low confidence (reported by one side only...).
+    low_confidence: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class StageTally(NamedTuple):
             "vetoed_by": list(self.vetoed_by),
             "assumed": list(self.assumed),
             "veto_unknown": list(self.veto_unknown),
+            "low_confidence": list(self.low_confidence),
         }
 
 

@@ -93,6 +93,7 @@ from engine.models.scenarios import (
     TimelineExpectation,
     TimelineQuestion,
     TimelineSpec,
+    Trust,
     VerdictName,
 )
 from engine.models.worlds import NeverEstablished, NotRecognized, RecognitionDefault, StateRecord, WorldFile
@@ -183,6 +184,7 @@ __all__ = [
     "TimelineExpectation",
     "TimelineQuestion",
     "TimelineSpec",
+    "Trust",
     "Verb",
     "VerdictName",
     "Version",

@@ -42,11 +42,14 @@ __all__ = [
     "TimelineExpectation",
     "TimelineQuestion",
     "TimelineSpec",
+    "Trust",
     "VerdictName",
 ]
 
 VerdictName = Literal["eligible", "undetermined", "blocked", "member"]
 Assume = Literal["unknown", "support", "oppose"]
+#: The least confidence a fact of the world needs to be used: ``low`` (the default) uses every fact.
+Trust = Literal["low", "medium", "high"]
 
 
 class Expectation(Model):
@@ -272,6 +275,7 @@ class Scenario(Model):
     world: Annotated[str, StringConstraints(min_length=1, max_length=500)] | WorldFile = "default"
     as_of: IsoDate
     assume: Assume = "unknown"
+    trust: Trust = "low"
     changes: tuple[Event, ...] = ()
     amend: dict[OrgCode, Amendment] = Field(default_factory=dict)
     questions: tuple[Question, ...] = Field(min_length=1)
@@ -290,6 +294,7 @@ class CheckRequest(Model):
     org: OrgCode = Field(examples=["SCO"])
     as_of: IsoDate | None = Field(default=None, description="default: today (UTC)")
     assume: Assume = "unknown"
+    trust: Trust = Field(default="low", description="leave out the world's facts of lower confidence")
     changes: tuple[Event, ...] = Field(default=(), examples=[[{"establish": ["ARM", "AZE"]}]])
     amend: dict[OrgCode, Amendment] = Field(default_factory=dict)
     forbid: tuple[Event, ...] = ()
@@ -302,6 +307,7 @@ class CheckRequest(Model):
             world="default",
             as_of=self.as_of or today,
             assume=self.assume,
+            trust=self.trust,
             changes=self.changes,
             amend=self.amend,
             questions=(JoinQuestion(id="check", join=join),),

@@ -263,6 +263,22 @@ def _settle_judgements(world: World, verdict: JoinVerdict) -> list[str]:
     return [f"on {_names(whether)}, which no assessment on record {settles}"]
 
 
+def _doubts(world: World, verdict: JoinVerdict) -> str:
+    """Say so when a low-confidence fact is among those that decided the verdict."""
+    facts = [
+        name_of(world, e.state)
+        for c in verdict.conditions
+        if c.outcome != "holds" or verdict.verdict == "eligible"
+        for e in c.evidence
+        if e.confidence == "low"
+    ]
+    stances = [f"{name_of(world, v)}'s stance" for s in verdict.decision.stages for v in s.low_confidence]
+    found = list(dict.fromkeys([*stances, *(f"a fact about {f}" for f in facts)]))
+    if not found:
+        return ""
+    return f" This rests on low-confidence facts ({_names(found)}); asked with `trust: medium` they are left out."
+
+
 def _horizon(world: World, verdict: JoinVerdict) -> str:
     if not verdict.beyond_horizon or world.facts.horizon is None:
         return ""
@@ -304,7 +320,7 @@ def explain(world: World, verdict: JoinVerdict) -> str:
         if verdict.irremediable:
             ids = ", ".join(f"`{i}`" for i in verdict.irremediable)
             text += f" No change can lift {ids}."
-        return lead + text + _horizon(world, verdict)
+        return lead + text + _doubts(world, verdict) + _horizon(world, verdict)
     if verdict.verdict == "eligible":
         return (
             lead
@@ -322,7 +338,7 @@ def explain(world: World, verdict: JoinVerdict) -> str:
     rest = [_reason(world, verdict, c) for c in unknown if c.id not in settled]
     body = "; ".join([*clauses, *judged, *rest])
     text = f"Nothing blocks {who} from joining {org} on {day}, but the outcome is open: {body}."
-    return lead + text + _horizon(world, verdict)
+    return lead + text + _doubts(world, verdict) + _horizon(world, verdict)
 
 
 def _pair(w: World, pair: list[str]) -> str:
