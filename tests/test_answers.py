@@ -314,3 +314,29 @@ def test_a_coarse_date_says_so() -> None:
 
     text = explain(world, join(world, "BBB", "ORG", date(2001, 1, 1)))
     assert "severed in 1972 (day not known)" in text
+
+
+def test_trust_leaves_out_what_one_side_reported() -> None:
+    doc = _inline([], [{"id": "j", "join": {"state": "BBB", "org": "ORG"}}])
+    doc["world"]["organizations"][0]["versions"][0]["decision"] = [{"by": "members", "pass": "unanimity"}]
+    doc["world"]["events"].append(
+        {
+            "oppose": "BBB",
+            "by": "AAA",
+            "in": "ORG",
+            "on": "2000-06-01",
+            "confidence": "low",
+            "reported_by": "press of CCC",
+        }
+    )
+    (trusting_all,) = _results(doc)
+    assert trusting_all["verdict"] == "blocked"
+    assert trusting_all["decision"]["stages"][0]["low_confidence"] == ["AAA"]
+    world = WS.run_document(Document("inline", doc)).evaluated_on
+    assert world is not None
+    from engine.evaluation.join import join  # noqa: PLC0415
+    from engine.rendering.prose import explain  # noqa: PLC0415
+
+    assert "low-confidence facts (State AAA's stance)" in explain(world, join(world, "BBB", "ORG", date(2001, 1, 1)))
+    (cautious,) = _results({**doc, "trust": "medium"})
+    assert cautious["verdict"] == "undetermined", "the reported objection is left out"
