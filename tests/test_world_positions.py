@@ -201,3 +201,12 @@ def test_every_low_confidence_position_says_who_reported_it_or_why(stances: list
     for s in stances:
         if s["confidence"] == "low":
             assert s["reported_by"] or s["note"], s
+
+
+@pytest.mark.parametrize(("applicant", "voter"), [("ARM", "PAK"), ("AZE", "IND"), ("IRN", "TJK")])
+def test_objections_reported_by_one_side_are_low_and_attributed(
+    applicant: str, voter: str, stances: list[dict[str, object]]
+) -> None:
+    (objection,) = [s for s in stances if s.get("oppose") == applicant and s["by"] == voter and s["in"] == "SCO"]
+    assert objection["confidence"] == "low"
+    assert objection["reported_by"]
