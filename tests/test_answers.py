@@ -340,3 +340,13 @@ def test_trust_leaves_out_what_one_side_reported() -> None:
     assert "low-confidence facts (State AAA's stance)" in explain(world, join(world, "BBB", "ORG", date(2001, 1, 1)))
     (cautious,) = _results({**doc, "trust": "medium"})
     assert cautious["verdict"] == "undetermined", "the reported objection is left out"
+
+
+def test_show_says_who_recognises_and_who_has_relations(capsys: pytest.CaptureFixture[str]) -> None:
+    body = answer(capsys, "show", "Bhutan", "--as-of", "2026-11-01")
+    assert body["relations_with"] < 80, "Bhutan has relations with a few dozen states"
+    assert body["recognised_by"] >= 192, "every UN member recognises it"
+    assert {"CHN", "FRA", "GBR", "RUS", "USA"} <= set(body["recognised_without_relations"])
+    _, out, _ = cli(capsys, "show", "BTN", "--as-of", "2026-11-01")
+    assert f"recognised by {body['recognised_by']} states and entities" in out
+    assert "without relations: " in out
