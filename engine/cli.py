@@ -103,7 +103,7 @@ def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     problems: list[Problem] = []
     on = _as_of(args, problems)
     try:
-        verdict = ws.check(args.state, args.org, on, args.world, args.assume)
+        verdict = ws.check(args.state, args.org, on, args.world, assume=args.assume, trust=args.trust)
     except AccedeError as exc:
         raise AccedeError([*problems, *exc.problems]) from None
     if problems:
@@ -124,7 +124,9 @@ def cmd_timeline(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         raise AccedeError(problems)
     spec = {"state": args.state, "org": args.org, "from": start.isoformat(), "until": until.isoformat()}
     with _progress(out) as tick:
-        result, world = ws.ask({"timeline": spec}, start, args.world, args.assume, tick)
+        result, world = ws.ask(
+            {"timeline": spec}, start, args.world, assume=args.assume, progress=tick, trust=args.trust
+        )
     if args.json:
         print(dumps({"id": "timeline", "kind": "timeline", **result.to_json()}))
     else:
@@ -292,7 +294,7 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         message = "the live watcher needs durable_rules: install it with `pip install 'accede[watch]'`"
         raise AccedeError.one("watch.failed", message) from None
 
-    world = ws.world(args.world)
+    world = ws.world(args.world).trusting(args.trust)
     problems: list[Problem] = []
     on = _as_of(args, problems)
     pairs: list[tuple[str, str]] | None = None
@@ -344,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", help="ISO date (default: today)")
     check.add_argument("--world", help="`default` or a world folder")
     check.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
+    check.add_argument(
+        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
+    )
     check.add_argument("--json", action="store_true")
     check.set_defaults(func=cmd_check)
 
@@ -363,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--until", required=True, help="ISO date, or `today` (exclusive)")
     timeline.add_argument("--world", help="`default` or a world folder")
     timeline.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
+    timeline.add_argument(
+        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
+    )
     timeline.add_argument("--json", action="store_true")
     timeline.set_defaults(func=cmd_timeline)
 
@@ -384,6 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--as-of", help="the date verdicts are judged on (default: today)")
     watch.add_argument("--subscribe", nargs="*", metavar="STATE:ORG", help="default: every non-member and organisation")
     watch.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
+    watch.add_argument(
+        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
+    )
     watch.set_defaults(func=cmd_watch)
 
     serve = sub.add_parser("serve", help="the HTTP what-if service on the bundled world")

@@ -199,8 +199,10 @@ class Workspace:
         question: dict[str, Any],
         on: date,
         world: str | None = None,
+        *,
         assume: Assume = "unknown",
         progress: Callable[[int, int], None] | None = None,
+        trust: str = "low",
     ) -> tuple[Result, World]:
         """One question asked on the command line (``{"timeline": {...}}``), validated like a scenario's.
 
@@ -211,6 +213,7 @@ class Workspace:
             "world": world or "default",
             "as_of": on.isoformat(),
             "assume": assume,
+            "trust": trust,
             "questions": [{"id": "cli", **question}],
         }
         result = self.run_document(Document("<command line>", data), Path.cwd(), progress)
@@ -218,10 +221,17 @@ class Workspace:
         return result.verdicts["cli"], result.evaluated_on
 
     def check(
-        self, state: str, org: str, on: date, world: str | None = None, assume: Assume = "unknown"
+        self,
+        state: str,
+        org: str,
+        on: date,
+        world: str | None = None,
+        *,
+        assume: Assume = "unknown",
+        trust: str = "low",
     ) -> JoinVerdict:
         """One verdict, as ``accede check`` gives it; its inputs are validated like a scenario's."""
-        verdict, _ = self.ask({"join": {"state": state, "org": org}}, on, world, assume)
+        verdict, _ = self.ask({"join": {"state": state, "org": org}}, on, world, assume=assume, trust=trust)
         assert isinstance(verdict, JoinVerdict)  # the question above is a join
         return verdict
 

@@ -116,7 +116,10 @@ def test_a_failed_decision_names_who_fails_it(capsys: pytest.CaptureFixture[str]
 
 
 def test_the_armenia_story_reads_as_one(capsys: pytest.CaptureFixture[str]) -> None:
-    body = answer(capsys, "timeline", "ARM", "SCO", "--from", "2024-01-01", "--until", "2026-01-01")
+    # The story of the relations: the objection reported by one side only is left out (trust medium).
+    body = answer(
+        capsys, "timeline", "ARM", "SCO", "--from", "2024-01-01", "--until", "2026-01-01", "--trust", "medium"
+    )
     first, second = body["intervals"]
     assert (first["from"], first["until"], first["verdict"], first["failing"]) == (
         "2024-01-01",
@@ -130,7 +133,9 @@ def test_the_armenia_story_reads_as_one(capsys: pytest.CaptureFixture[str]) -> N
     assert cause["establish"] == ["ARM", "PAK"]
     assert cause["on"] == "2025-08-31"
     assert [e.get("admit") for e in second["within"]] == ["ARM"], "the status change of 2025-09-01 is kept"
-    _, out, _ = cli(capsys, "timeline", "ARM", "SCO", "--from", "2024-01-01", "--until", "2026-01-01")
+    _, out, _ = cli(
+        capsys, "timeline", "ARM", "SCO", "--from", "2024-01-01", "--until", "2026-01-01", "--trust", "medium"
+    )
     assert out.startswith(
         "Armenia and the SCO, from 2024-01-01 until 2026-01-01: blocked (sco.relations); then from 2025-08-31 "
         "(Armenia and Pakistan establish diplomatic relations), undetermined"
@@ -275,7 +280,7 @@ def test_the_readme_example_of_every_kind_holds() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("```yaml", readme.index("### Question kinds and what"))
     block = readme[start + len("```yaml") : readme.index("```", start + 7)]
-    text = "scenario: readme\nworld: default\nas_of: 2025-09-02\n" + block
+    text = "scenario: readme\nworld: default\nas_of: 2025-09-02\ntrust: medium\n" + block
     result = WS.run_text(text, "README.md")
     assert [a.kind for a in result.answers] == [
         "join",

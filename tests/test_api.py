@@ -140,7 +140,8 @@ def test_resources(client: TestClient) -> None:
     arm = client.get("/v1/states/ARM", params={"as_of": "2025-08-30"}).json()
     assert any(r["state"] == "PAK" and not r["relations"] for r in arm["relations_exceptions"])
     sweep = client.get("/v1/matrix", params={"as_of": "2025-09-01", "org": "SCO"}).json()
-    row = {"state": "ARM", "org": "SCO", "verdict": "undetermined", "failing": [], "unknown": [], "decision": "unknown"}
+    # Pakistan's objection as reported at Tianjin (low confidence) fails the consensus.
+    row = {"state": "ARM", "org": "SCO", "verdict": "blocked", "failing": [], "unknown": [], "decision": "fails"}
     assert row in sweep["rows"]
     assert client.get("/healthz").json()["status"] == "ok"
     assert problem(client.get("/v1/states/ARM", params={"as_of": "yesterday"}))["errors"][0]["code"] == "date.invalid"

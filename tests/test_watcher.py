@@ -115,7 +115,8 @@ def test_an_admitted_state_is_reported_a_member(workspace: Workspace) -> None:
 
 
 def test_many_events_keep_the_layers_flat(workspace: Workspace) -> None:
-    watcher = Watcher(workspace.default, date(2025, 9, 1), [("ARM", "SCO")])
+    # Pakistan's reported objection (low confidence) left out: KAZ's stance is the one that moves.
+    watcher = Watcher(workspace.default.trusting("medium"), date(2025, 9, 1), [("ARM", "SCO")])
     for k in range(300):
         verb = "support" if k % 2 else "oppose"
         watcher.apply(m.Support.model_validate({"support": "ARM", "by": "KAZ", "in": "SCO"}) if verb == "support"
@@ -137,7 +138,7 @@ def test_a_durable_rules_failure_skips_the_line_and_restarts_clean(
 
     monkeypatch.setattr(Watcher, "apply", flaky)
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"sever": ["ARM", "KAZ"]}\n{"sever": ["ARM", "KAZ"]}\n'))
-    assert main(["watch", "--as-of", "2025-09-01", "--subscribe", "ARM:SCO"]) == 0
+    assert main(["watch", "--as-of", "2025-09-01", "--subscribe", "ARM:SCO", "--trust", "medium"]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert out[0]["error"]["code"] == "watch.failed"
     assert out[1] == {

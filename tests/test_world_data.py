@@ -27,7 +27,11 @@ def world(workspace: Workspace) -> World:
 
 
 def test_every_state_code_is_iso_or_declared(world: World) -> None:
-    for code in world.codes:
+    for code, record in zip(world.codes, world.states, strict=True):
+        if record.dissolved is not None:
+            # A state that no longer exists keeps its withdrawn ISO 3166-3 code (CSK, DDR, YUG).
+            assert pycountry.historic_countries.get(alpha_3=code) is not None, code
+            continue
         assert code in USER_ASSIGNED or pycountry.countries.get(alpha_3=code) is not None, code
 
 
@@ -52,6 +56,33 @@ def test_every_event_and_condition_names_its_source_and_confidence() -> None:
                 assert condition.confidence, f"{where.doc.file}: {condition.id} has no confidence"
 
 
+def test_recognition_has_a_sourced_default_and_recorded_exceptions(world: World) -> None:
+    header = load_world_folder(BUNDLED_WORLD).header
+    default = header.recognition_default
+    assert default is not None, "a missing relation must not read as missing recognition"
+    assert default.source
+    assert world.facts.recognition_among == default.among
+    # A default without its exceptions would claim Israel is recognised by all.
+    assert world.facts.denied, "no recognition exceptions recorded"
+    assert all(record.source and record.confidence for record in world.facts.denied.values())
+
+
+def test_every_coarse_date_is_listed(world: World) -> None:
+    """Events whose source gives only a year or a month: each says so, and each is listed here."""
+    inp = load_world_folder(BUNDLED_WORLD)
+    coarse = [(where.doc.file, event) for event, where in inp.events if event.precision in ("year", "month")]
+    for file, event in coarse:
+        on = event.when
+        assert on is not None
+        # The convention: the first day of the year or month stands for it.
+        assert on.day == 1, f"{file}: {event.syntax()} is {event.precision}-precise but not dated the 1st"
+        if event.precision == "year":
+            assert on.month == 1, f"{file}: {event.syntax()} is year-precise but not dated 1 January"
+    print(f"\n{len(coarse)} events with year or month precision:")
+    for file, event in coarse:
+        print(f"  {file}: {event.syntax()} ({event.precision})")
+
+
 def test_rule_files_cover_the_fifteen_organisations(world: World) -> None:
     expected = {
         "SCO", "NATO", "EU", "UN", "ASEAN", "BRICS", "WTO", "CSTO", "EAEU", "COE", "OECD", "AU",
@@ -73,8 +104,8 @@ def test_rule_files_cover_the_fifteen_organisations(world: World) -> None:
         ("SCO", "2026-01-01", "partner", 17),
         ("COMMONWEALTH", "2026-01-01", "member", 56),
         ("ARAB_LEAGUE", "2026-01-01", "member", 22),
-        ("OIC", "2026-01-01", "member", 56),  # 57 with Syria, suspended since 2012-08-16
-        ("OIC", "2026-01-01", "suspended", 1),
+        ("OIC", "2026-01-01", "member", 57),  # Syria readmitted on 2025-03-07 (suspended 2012-08-16)
+        ("OIC", "2026-01-01", "suspended", 0),
         ("AU", "2017-01-31", "member", 55),
         ("WTO", "2026-01-01", "member", 165),  # + the European Union, which has no state code
         ("UNSC", "2026-01-01", "member", 15),

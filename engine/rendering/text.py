@@ -330,7 +330,8 @@ def _because(world: World, events: Iterable[dict[str, Any]], on: str, sources: b
     parts = []
     for event in events:
         source = f" ({event['source']})" if sources and "source" in event else ""
-        parts.append(event_phrase(world, event, on, dated) + source)
+        doubt = " (low confidence: reported by one side)" if event.get("confidence") == "low" else ""
+        parts.append(event_phrase(world, event, on, dated) + doubt + source)
     return "; ".join(parts)
 
 

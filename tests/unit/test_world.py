@@ -43,6 +43,8 @@ questions:
     assert answer.expect == {"passed": True, "mismatches": []}
     verdict = join_answer(result, "armenia-after-azerbaijan")
     assert "sco.peace" not in {c.id for c in verdict.conditions}
-    assert verdict.decision.stages[0].oppose == ("AZE",)
+    # Azerbaijan's what-if objection, beside Pakistan's objection as reported (low confidence).
+    assert verdict.decision.stages[0].oppose == ("AZE", "PAK")
+    assert verdict.decision.stages[0].low_confidence == ("PAK",)
     assert verdict.remedies == ()  # the only remedy is forbidden
     assert verdict.irremediable == ("sco.relations",)
