@@ -360,6 +360,25 @@ def render_earliest(console: Console, world: World, result: EarliestResult) -> N
         console.print(linked(f"{who} is {state} {org} from {day} ({result.verdict}): {cause}."))
 
 
+def _meanwhile(world: World, events: list[dict[str, Any]]) -> str:
+    """The bid's own events inside an interval, a long run of one verb summed up in a clause."""
+    by_verb: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        verb = next((k for k in event if k in ("support", "oppose", "abstain", "admit")), "other")
+        by_verb.setdefault(verb, []).append(event)
+    parts = []
+    for verb, items in by_verb.items():
+        if verb in ("support", "oppose", "abstain") and len(items) > 3:
+            first, last = items[0], items[-1]
+            parts.append(
+                f"{len(items)} voters {verb} it, from {name_of(world, first['by'])} on {first.get('on')} "
+                f"to {name_of(world, last['by'])} on {last.get('on')}"
+            )
+        else:
+            parts.append(_because(world, items, "", sources=False))
+    return "; ".join(parts)
+
+
 def timeline_sentence(world: World, result: TimelineResult) -> str:
     """The story as one paragraph: "blocked (sco.relations) until 2025-08-31, then undetermined..."."""
     who, org = name_of(world, result.state), org_called(world, result.org)
@@ -372,7 +391,7 @@ def timeline_sentence(world: World, result: TimelineResult) -> str:
             cause = cause or f"the rules in force from {band.rules_from.isoformat()}"
             text = f"from {band.start.isoformat()} ({cause}), {text}"
         if band.within:
-            text += " (meanwhile " + _because(world, band.within, "", sources=False) + ")"
+            text += " (meanwhile " + _meanwhile(world, band.within) + ")"
         parts.append(text)
     span = f"from {result.start.isoformat()} until {result.until.isoformat()}"
     return f"{who} and {org}, {span}: " + "; then ".join(parts) + "."
