@@ -245,6 +245,7 @@ class TimelineResult(_Shape):
 class ScenarioResult(_Shape):
     scenario: str
     world: str
+    revision: str | None = Field(description="content hash of the world and rules the answers were computed on")
     as_of: date
     results: list[
         JoinResult | MatrixResult | OrderResult | ImpactResult | LeverageResult | EarliestResult | TimelineResult
@@ -302,6 +303,7 @@ class ProblemDetails(_Shape):
 class Health(_Shape):
     status: Literal["ok"]
     world: str
+    revision: str
     states: int
     organizations: int
 

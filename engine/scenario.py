@@ -66,6 +66,7 @@ class ScenarioResult:
         return {
             "scenario": self.title,
             "world": self.world,
+            "revision": self.evaluated_on.revision if self.evaluated_on is not None else None,
             "as_of": self.as_of.isoformat(),
             "results": [a.to_json() for a in self.answers],
         }

@@ -28,6 +28,7 @@ from engine.questions.registry import Result
 from engine.reading.loader import (
     WorldInput,
     display,
+    folder_revision,
     inline_world,
     is_world_folder,
     load_world_folder,
@@ -97,7 +98,7 @@ class Workspace:
         with self._lock:
             found = self._worlds.get(key)
         if found is None:
-            found = compile_world(load_world_folder(key, check=later_passes))
+            found = compile_world(load_world_folder(key, check=later_passes), folder_revision(key))
             with self._lock:
                 self._worlds.setdefault(key, found)
         return found
@@ -326,4 +327,9 @@ class Workspace:
     def summary(self) -> dict[str, Any]:
         """The default world's name and size."""
         world = self.default
-        return {"world": world.name, "states": len(world.codes), "organizations": len(world.orgs)}
+        return {
+            "world": world.name,
+            "revision": world.revision,
+            "states": len(world.codes),
+            "organizations": len(world.orgs),
+        }

@@ -29,6 +29,9 @@ class World:
 
     facts: Facts
     rules: Rulebook
+    #: A content hash of the files the world was compiled from (what-ifs keep their base's: the
+    #: request that made them says the rest).
+    revision: str = "inline"
 
     # The names below read through to the facts or the rules; evaluation uses them constantly.
 
@@ -69,11 +72,11 @@ class World:
         """This world plus hypothetical events (dated ``default_on`` when undated); a new world."""
         models = {code: org.model for code, org in self.rules.orgs.items()}
         facts = self.facts.with_changes(changes, default_on, models)
-        return self if facts is self.facts else World(facts, self.rules)
+        return self if facts is self.facts else World(facts, self.rules, self.revision)
 
     def flattened(self) -> World:
         """The same world with its what-if layers merged (a long-running watch reads faster)."""
-        return World(self.facts.flattened(), self.rules)
+        return World(self.facts.flattened(), self.rules, self.revision)
 
     def trusting(self, level: str) -> World:
         """This world without the facts whose confidence is below ``level`` (cached per level)."""
@@ -81,7 +84,7 @@ class World:
             return self
         found = self._trusted.get(level)
         if found is None:
-            found = self._trusted.setdefault(level, World(self.facts.trusting(level), self.rules))
+            found = self._trusted.setdefault(level, World(self.facts.trusting(level), self.rules, self.revision))
         return found
 
     @cached_property
@@ -90,12 +93,12 @@ class World:
 
     def with_rules(self, orgs: Mapping[str, m.Organization]) -> World:
         """This world under amended rules (a what-if on the rules themselves); a new world."""
-        return World(self.facts.layer(), self.rules.amended(orgs))
+        return World(self.facts.layer(), self.rules.amended(orgs), self.revision)
 
 
-def compile_world(inp: WorldInput) -> World:
+def compile_world(inp: WorldInput, revision: str = "inline") -> World:
     """Validate a world as read (every problem at once) and compile its facts and rules."""
     checked = validate_world(inp)
     if checked.problems:
         raise AccedeError(checked.problems)
-    return World(compile_facts(checked), compile_rulebook(checked.orgs))
+    return World(compile_facts(checked), compile_rulebook(checked.orgs), revision)

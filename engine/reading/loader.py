@@ -8,6 +8,7 @@ the semantic pass can point at them too.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ __all__ = [
     "Located",
     "WorldInput",
     "display",
+    "folder_revision",
     "is_world_folder",
     "lint_targets",
     "load_rule_file",
@@ -304,6 +306,27 @@ def _written(doc: Document | None, where: str | None) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return node
+
+
+def folder_revision(folder: Path) -> str:
+    """A content hash of everything a world folder's world is made of: its files and its rules.
+
+    The same bytes give the same revision on any machine (paths are hashed relative to the folder),
+    so a revision names exactly the data an answer was computed on.
+    """
+    files = [folder / "world.yaml", folder / "states.yaml", *_yaml_files(folder / "organizations")]
+    files += _yaml_files(folder / "events")
+    header = read_yaml(folder / "world.yaml", display(folder / "world.yaml")).data
+    rules = header.get("rules") if isinstance(header, dict) else None
+    roots = [(folder, files)]
+    if isinstance(rules, str) and (folder / rules).is_dir():
+        roots.append(((folder / rules).resolve(), _yaml_files(folder / rules)))
+    digest = hashlib.sha256()
+    for root, paths in roots:
+        for path in sorted(p for p in paths if p.is_file()):
+            rel = os.path.relpath(path.resolve(), root.resolve())
+            digest.update(rel.replace(os.sep, "/").encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def is_world_folder(folder: Path) -> bool:
