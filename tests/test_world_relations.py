@@ -70,12 +70,9 @@ def test_the_dprk_never_established_relations_with_at_least_26_un_members(world:
     assert world.as_of(ON).rel[prk] >> world.index["RUS"] & 1
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="28 today (26 never + MYS, UKR severed): the DPRK's terminated relations with ARG, CHL, IRQ and BWA (2014) "
-    "are dated severances that events/relations.yaml does not hold yet",
-)
 def test_the_dprk_lacks_relations_with_at_least_30_un_members(world: World) -> None:
+    # 31: the 26 that never had relations, and the severances MYS 2021, UKR 2022, BWA 2014, ARG 1977, IRQ 1980.
+    # Chile, "terminated" on the 2012/2017 lists, restored relations in 1992.
     un = _un_members(world)
     lacking = un.bit_count() - 1 - len(_partners(world, "PRK", un))
     assert lacking >= 30, lacking
@@ -129,7 +126,30 @@ def test_no_state_loses_nearly_all_its_relations_unless_documented(world: World)
         ("BTN", "MEX", False),
         ("ISR", "SAU", False),
         ("ISR", "ARE", True),  # Abraham Accords 2020
+        ("PRK", "ARG", False),  # severed 1977-06-14
+        ("PRK", "CHL", True),  # broken 1973, restored 1992-09-25
+        ("CHL", "BOL", False),  # broken 1978-03-17, not restored
+        ("VAT", "MMR", True),  # established 2017-05-04
+        ("XKX", "BHS", True),  # established with recognition 2025-12-19
+        ("XKX", "KEN", False),  # recognised 2025-03-26, relations not yet established
     ],
 )
 def test_spot_checks(world: World, a: str, b: str, expected: bool) -> None:
     assert (b in _partners(world, a)) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "before", "after"),
+    [
+        ("BTN", "IND", date(1967, 12, 31), date(1968, 1, 14)),
+        ("BTN", "JPN", date(1986, 3, 27), date(1986, 3, 28)),
+        ("BTN", "PHL", date(2025, 10, 5), date(2025, 10, 6)),
+        ("VAT", "MMR", date(2017, 5, 3), date(2017, 5, 4)),
+    ],
+)
+def test_a_dated_first_establishment_means_no_relations_before_it(
+    world: World, a: str, b: str, before: date, after: date
+) -> None:
+    i, j = world.index[a], world.index[b]
+    assert not world.as_of(before).rel[i] >> j & 1, f"{a}-{b} on {before}"
+    assert world.as_of(after).rel[i] >> j & 1, f"{a}-{b} on {after}"
