@@ -22,6 +22,7 @@ from engine import models as m
 from engine.common.dates import parse_day, today
 from engine.common.errors import AccedeError, Problem
 from engine.compiler.world import compile_world
+from engine.decisions import read_log, replay, replay_json, replay_lines
 from engine.evaluation.describe import describe_org, describe_state, vocabulary
 from engine.reading.json_strict import read_json
 from engine.reading.loader import (
@@ -336,6 +337,20 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     return EXIT_OK
 
 
+def cmd_replay(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """``accede replay LOG``: re-answer a decision log and report every verdict that would now differ."""
+    entries = list(read_log(Path(args.log)))  # every line checked before anything is re-answered
+    if args.world not in (None, "default"):
+        ws = Workspace(Path(args.world))  # the logged questions name `default`: this world stands in for it
+    differences = replay(entries, ws)
+    if args.json:
+        print(dumps(replay_json(differences, len(entries))))
+    else:
+        for line in replay_lines(differences, len(entries)):
+            out.print(line, highlight=False)
+    return EXIT_FAILED if any(d.changed for d in differences) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accede", description="Can this state join that organisation on that date?")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -407,6 +422,12 @@ def build_parser() -> argparse.ArgumentParser:
     lint = sub.add_parser("lint", help="validate rule, world and scenario files")
     lint.add_argument("paths", nargs="+")
     lint.set_defaults(func=cmd_lint)
+
+    replaying = sub.add_parser("replay", help="re-answer a decision log; report every verdict that would now differ")
+    replaying.add_argument("log", metavar="LOG", help="a decision log: one JSON line per answered request")
+    replaying.add_argument("--world", help="the world to replay on: `default` or a world folder standing in for it")
+    replaying.add_argument("--json", action="store_true", help="one JSON document")
+    replaying.set_defaults(func=cmd_replay)
     return parser
 
 
