@@ -7,24 +7,63 @@ strict JSON within the service's limits (``api.limits``) before the engine sees 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 
 from api.limits import within_limits
+from api.workers import Pool
 from engine.common.dates import parse_day, today
+from engine.common.errors import AccedeError, Problem, shown
 from engine.common.limits import BODY_BYTES
 from engine.reading.json_strict import read_json
 from engine.reading.yaml12 import Document
 from engine.workspace import Workspace
 
-__all__ = ["AsOf", "CheckBody", "ScenarioBody", "Ws", "parse_as_of", "workspace"]
+__all__ = ["AsOf", "CheckBody", "ScenarioBody", "Strict", "Ws", "compute", "parse_as_of", "strict_query", "workspace"]
 
 
-def workspace(request: Request) -> Workspace:
+async def workspace(request: Request) -> Workspace:
+    # async: a plain def would hop to a thread on every request for a read of app state.
     ws: Workspace = request.app.state.workspace
     return ws
+
+
+def _query_names(dependant: Any) -> set[str]:
+    """The query parameters a route declares, its dependencies' included."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def strict_query(request: Request) -> None:
+    """Refuse query parameters the route does not declare, as unknown body fields are refused.
+
+    A misspelt ``orgg=SCO`` would otherwise be ignored and the whole sweep returned.
+    """
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in known]
+    if unknown:
+        allowed = ", ".join(f"`{k}`" for k in sorted(known)) or "none"
+        raise AccedeError(
+            [
+                Problem("schema.unknown-field", f"unknown query parameter `{shown(k)}` (allowed: {allowed})", field=k)
+                for k in unknown
+            ]
+        )
+
+
+async def compute(request: Request, fn: Callable[[], Any]) -> Response:
+    """``fn()`` in the evaluation pool, under the service's budget and deadline; its JSON as the answer."""
+    pool: Pool = request.app.state.pool
+    return Response(await pool.compute(fn), media_type="application/json")
 
 
 def parse_as_of(text: str | None) -> date:
@@ -51,6 +90,8 @@ async def scenario_body(request: Request) -> Document:
 
 
 Ws = Annotated[Workspace, Depends(workspace)]
+#: Every route depends on it (``dependencies=[Strict]`` on the routers).
+Strict = Depends(strict_query)
 #: ``as_of`` as the query string gives it; routes parse it with ``parse_as_of`` first thing.
 AsOf = Annotated[str | None, Query(description="ISO date; default today (UTC)", max_length=40)]
 CheckBody = Annotated[Document, Depends(check_body)]

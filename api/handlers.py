@@ -34,7 +34,7 @@ def status_for(problems: Collection[Problem], path_params: Collection[str] = ())
         return 404
     if codes == {"http.method-not-allowed"}:
         return 405
-    if codes == {"json.syntax"}:
+    if codes <= {"json.syntax", "json.duplicate-key"}:
         return 400
     return 422
 
@@ -58,7 +58,13 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return problem_response([Problem("http.not-found", "no such path")], 404)
     if exc.status_code == 405:
-        return problem_response([Problem("http.method-not-allowed", "this path does not accept that method")], 405)
+        # RFC 9110: a 405 names the methods the path accepts; HEAD goes wherever GET does.
+        allowed = [m.strip() for m in (exc.headers or {}).get("Allow", "").split(",") if m.strip()]
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.append("HEAD")
+        headers = {"Allow": ", ".join(allowed)} if allowed else None
+        message = "this path does not accept that method" + (f"; it accepts {', '.join(allowed)}" if allowed else "")
+        return problem_response([Problem("http.method-not-allowed", message)], 405, headers=headers)
     return problem_response([Problem("schema.invalid-value", "the request cannot be read")], exc.status_code)
 
 

@@ -22,9 +22,11 @@ _TITLES = {
     400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
+    408: "Request too slow",
     413: "Request too large",
     422: "The request cannot be answered as written",
     500: "Internal error",
+    503: "Not ready",
 }
 
 

@@ -104,6 +104,11 @@ class Workspace:
         return found
 
     @property
+    def compiled(self) -> bool:
+        """Whether the default world is compiled already (a service is ready once it is)."""
+        return self._default_world is not None
+
+    @property
     def default(self) -> World:
         # Held directly once loaded: resolving the folder is file-system work, and a request does none.
         world = self._default_world

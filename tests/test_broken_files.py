@@ -32,8 +32,11 @@ GENERATED = {
     "file.too-large",
     "limit.exceeded",
     "json.syntax",
+    "json.duplicate-key",  # HTTP bodies and watch lines: tests/test_api.py
     "http.not-found",
     "http.method-not-allowed",
+    "http.not-ready",
+    "http.too-slow",
     "internal.error",  # a server-side failure: tests/test_api.py forces one
     "watch.failed",
 }

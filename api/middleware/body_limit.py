@@ -2,18 +2,24 @@
 
 A declared ``content-length`` over the limit is refused before anything is read; a streamed
 (chunked) body is counted and refused as soon as it passes the limit, so a client cannot make
-the server buffer an unbounded body by leaving the length out.
+the server buffer an unbounded body by leaving the length out. A body that trickles (no byte
+for ``BODY_SECONDS``) is refused with 408 and the connection closed: a slow client cannot hold
+a connection and a handler open indefinitely.
 """
 
 from __future__ import annotations
 
+import anyio
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import problem_response
 from engine.common.errors import Problem
 
-__all__ = ["BodyLimit"]
+__all__ = ["BODY_SECONDS", "BodyLimit"]
+
+#: Longest wait for the next part of a request body.
+BODY_SECONDS = 10
 
 
 class BodyLimit:
@@ -35,7 +41,11 @@ class BodyLimit:
 
         async def counted() -> Message:
             nonlocal seen
-            message = await receive()
+            try:
+                with anyio.fail_after(BODY_SECONDS):
+                    message = await receive()
+            except TimeoutError:
+                raise _TooSlowError from None
             seen += len(message.get("body", b""))
             if seen > self.limit:
                 raise _TooLargeError
@@ -45,10 +55,17 @@ class BodyLimit:
             await self.app(scope, counted, send)
         except _TooLargeError:
             await self._refuse(scope, receive, send)
+        except _TooSlowError:
+            problem = Problem("http.too-slow", f"no part of the body arrived for {BODY_SECONDS} seconds")
+            await problem_response([problem], 408, headers={"connection": "close"})(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         problem = Problem("file.too-large", f"the body is larger than the limit of {self.limit} bytes")
         await problem_response([problem], 413, headers={"connection": "close"})(scope, receive, send)
+
+
+class _TooSlowError(Exception):
+    """Raised from ``receive`` when the client stops sending its body."""
 
 
 class _TooLargeError(Exception):

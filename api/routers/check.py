@@ -1,22 +1,40 @@
 """``POST /v1/check``: one verdict, with what-if changes and amendments.
 
 The body is a ``CheckRequest`` (``engine.models``), read and answered by the engine as the
-one-question scenario it stands for; the answer is the bytes of `accede check --json`.
+one-question scenario it stands for, in the evaluation pool; the answer is the bytes of
+`accede check --json`, and goes to the decision log when one is kept.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Any
 
-from api.deps import CheckBody, Ws
-from api.responses import answer
+from fastapi import APIRouter, Request, Response
+
+from api.deps import CheckBody, Strict, Ws, compute
 from api.schemas import body, ok
 from engine.common.dates import today
 
-router = APIRouter(tags=["verdicts"])
+router = APIRouter(tags=["verdicts"], dependencies=[Strict])
 
 
 @router.post("/v1/check", responses=ok("JoinResult"), openapi_extra=body("CheckRequest"))
-async def check(doc: CheckBody, ws: Ws) -> Response:
+async def check(request: Request, doc: CheckBody, ws: Ws) -> Response:
     """One verdict: conditions with evidence, the decision tally, remedies. Same JSON as `accede check --json`."""
-    return answer(ws.check_request(doc, today()).to_json())
+    day = today()
+
+    def answer() -> dict[str, Any]:
+        result = ws.check_request(doc, day).to_json()
+        log = request.app.state.decisions
+        if log is not None:
+            log.record(
+                request_id=request.scope["state"].get("request_id", ""),
+                kind="check",
+                question=doc.data,
+                as_of=result.get("as_of", day.isoformat()),
+                revision=ws.default.revision,
+                answer=result,
+            )
+        return result
+
+    return await compute(request, answer)

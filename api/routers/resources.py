@@ -8,37 +8,41 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import AsOf, Ws, parse_as_of
+from api.deps import AsOf, Strict, Ws, compute, parse_as_of
+from api.problems import problem_response
 from api.responses import answer
 from api.schemas import ok, ok_list
+from engine.common.errors import Problem
 
-router = APIRouter(tags=["world"])
+router = APIRouter(tags=["world"], dependencies=[Strict])
 
 
 @router.get("/v1/organizations", responses=ok_list("OrganizationSummary"))
-def organizations(ws: Ws, as_of: AsOf = None) -> Response:
+async def organizations(request: Request, ws: Ws, as_of: AsOf = None) -> Response:
     """Every organisation in the bundled world, with its statuses, rule versions and member count."""
-    return answer(ws.organizations(parse_as_of(as_of)))
+    on = parse_as_of(as_of)
+    return await compute(request, lambda: ws.organizations(on))
 
 
 @router.get("/v1/organizations/{org}", responses=ok("OrganizationInfo"))
-def organization(org: str, ws: Ws, as_of: AsOf = None) -> Response:
+async def organization(request: Request, org: str, ws: Ws, as_of: AsOf = None) -> Response:
     """What the world holds about one organisation on a date: rules in force, status holders, stances."""
     on = parse_as_of(as_of)
-    return answer(ws.describe_org(org, on, field="org"))
+    return await compute(request, lambda: ws.describe_org(org, on, field="org"))
 
 
 @router.get("/v1/states/{state}", responses=ok("StateInfo"))
-def state(state: str, ws: Ws, as_of: AsOf = None) -> Response:
+async def state(request: Request, state: str, ws: Ws, as_of: AsOf = None) -> Response:
     """What the world holds about one state on a date, with sources (same as `accede show STATE --json`)."""
     on = parse_as_of(as_of)
-    return answer(ws.describe_state(state, on, field="state"))
+    return await compute(request, lambda: ws.describe_state(state, on, field="state"))
 
 
 @router.get("/v1/matrix", responses=ok("MatrixResult"))
-def sweep(
+async def sweep(
+    request: Request,
     ws: Ws,
     as_of: AsOf = None,
     org: Annotated[list[str] | None, Query(max_length=50)] = None,
@@ -48,10 +52,18 @@ def sweep(
     on = parse_as_of(as_of)
     orgs = list(org or ())
     states = list(state or ())
-    return answer(ws.matrix(on, orgs, states).to_json())
+    return await compute(request, lambda: ws.matrix(on, orgs, states).to_json())
 
 
 @router.get("/healthz", responses=ok("Health"))
-def healthz(ws: Ws) -> Response:
-    """Liveness, and what world is loaded."""
+async def healthz(request: Request, ws: Ws) -> Response:
+    """Liveness, and what world is loaded (answered on the event loop: it must never wait for work)."""
+    return answer({"status": "ok", **ws.summary()})
+
+
+@router.get("/readyz", responses=ok("Health"))
+async def readyz(request: Request, ws: Ws) -> Response:
+    """Readiness: 200 once the world is compiled and requests are answered, 503 before."""
+    if not (request.app.state.ready or ws.compiled):
+        return problem_response([Problem("http.not-ready", "the world is still being compiled")], 503)
     return answer({"status": "ok", **ws.summary()})

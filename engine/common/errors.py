@@ -47,9 +47,12 @@ CODES: dict[str, str] = {
     "scenario.no-rules": "a question about an organisation that has no accession rules",
     "limit.exceeded": "a request exceeds a documented limit (changes, questions, search size)",
     "json.syntax": "an HTTP body or an input line that is not a JSON document",
+    "json.duplicate-key": "a JSON object names the same key twice",
     "watch.failed": "the watcher could not apply an event; it was skipped and the watch restarted clean",
     "http.not-found": "an HTTP path that names no resource",
     "http.method-not-allowed": "an HTTP method the path does not accept",
+    "http.not-ready": "the service is still compiling its world (/readyz answers 503 until it is done)",
+    "http.too-slow": "a request body that arrived too slowly (the connection is closed)",
     "internal.error": "the service failed on a request through no fault of the request (a bug; it is logged)",
 }
 

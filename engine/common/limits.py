@@ -13,6 +13,7 @@ __all__ = [
     "ALIAS_EXPANSIONS",
     "BODY_BYTES",
     "CHANGES",
+    "DEADLINE",
     "DOCUMENT_BYTES",
     "IMPACT_CHANGES",
     "LIMITS",
@@ -24,6 +25,7 @@ __all__ = [
     "REMEDIES",
     "REMEDY_OPTIONS",
     "SNAPSHOTS_CACHED",
+    "WORK",
     "Limit",
 ]
 
@@ -62,6 +64,18 @@ REMEDY_OPTIONS = Limit(
 )
 REMEDIES = Limit("remedies reported per verdict", 10, None, "smallest first; more would bury the answer")
 SNAPSHOTS_CACHED = Limit("dates whose projection a world keeps", 64, None, "a sweep over many dates evicts the oldest")
+WORK = Limit(
+    "work units per question set (one per verdict evaluated)",
+    20_000_000,
+    500_000,
+    "a search over subsets or dates stops with limit.exceeded instead of running on",
+)
+DEADLINE = Limit(
+    "wall deadline per request or command (seconds)",
+    3_600,
+    10,
+    "one heavy request must not hold a worker; the command line's is an hour (--deadline raises it)",
+)
 
 #: The table, in the order the README lists it.
 LIMITS: tuple[Limit, ...] = (
@@ -78,4 +92,6 @@ LIMITS: tuple[Limit, ...] = (
     REMEDY_OPTIONS,
     REMEDIES,
     SNAPSHOTS_CACHED,
+    WORK,
+    DEADLINE,
 )

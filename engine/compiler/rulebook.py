@@ -52,6 +52,28 @@ class CompiledOrg:
                 return version
         return None
 
+    def periods(self) -> list[tuple[date, date | None]]:
+        """The periods rules are in force, adjacent versions merged: [(from, until or None)]."""
+        out: list[tuple[date, date | None]] = []
+        for version in self.versions:
+            if out and out[-1][1] == version.valid_from:
+                out[-1] = (out[-1][0], version.valid_until)
+            else:
+                out.append((version.valid_from, version.valid_until))
+        return out
+
+    def uncovered(self, start: date, until: date) -> date | None:
+        """The first date of [start, until) on which no rules are in force, if any."""
+        day = start
+        for begin, end in self.periods():
+            if day < begin:
+                return day
+            if end is None or end > day:
+                if end is None or end >= until:
+                    return None
+                day = end
+        return day if day < until else None
+
     @property
     def first_date(self) -> date | None:
         return self.versions[0].valid_from if self.versions else None

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine import models as m
+from engine.common.budget import spend
 from engine.compiler.facts import Snapshot
 from engine.compiler.history import Key
 from engine.compiler.world import World
@@ -129,6 +130,7 @@ def _causes(
     unique: dict[int, tuple[Key, m.Event]] = {id(e): (k, e) for k, e in day.events}
     changed = []
     for key, event in unique.values():
+        spend()
         if outcome_on(world.rules, world.facts.revert(day.snap, (key,), before), org, i, assume) != day.now:
             changed.append(event)
     if not changed and not new_rules:
@@ -157,12 +159,19 @@ def bands(
     edges = {d for d in dated if d > start and (until is None or d < until)}
     edges |= {d for d in _rule_dates(world, org) if d > start and (until is None or d < until)}
     days = sorted(edges)
+    if until is None:
+        # An open walk (earliest) ends where the rules do: no verdict is given without rules.
+        gap = next((d for d in days if world.orgs[org].version_at(d) is None), None)
+        if gap is not None:
+            days = [d for d in days if d < gap]
+            until = gap
 
     def beyond(end: date | None) -> bool:
         """Whether an interval ending at ``end`` reaches past the horizon."""
         return horizon is not None and (end is None or end - timedelta(days=1) > horizon)
 
     def state_on(day: date) -> tuple[State, Snapshot]:
+        spend()
         snap = world.as_of(day)
         return outcome_on(world.rules, snap, org, i, assume), snap
 

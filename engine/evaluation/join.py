@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from engine.common.budget import spend
 from engine.common.limits import REMEDIES
 from engine.compiler.context import OrgContext
 from engine.compiler.facts import Snapshot
@@ -60,6 +61,7 @@ def join(
     suspended state is an applicant for readmission. ``remedies=False`` skips the remedy search
     for callers that need only the verdict and why.
     """
+    spend()
     snap = world.as_of(on)
     i = world.index[state]
     compiled = world.orgs[org]

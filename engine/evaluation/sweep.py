@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from engine.common.budget import spend
 from engine.compiler.bitsets import bits
 from engine.compiler.context import OrgContext
 from engine.compiler.world import World
@@ -47,6 +48,7 @@ def matrix(
             continue
         ctx = OrgContext(snap, code)
         candidates = chosen & ~snap.members(code)
+        spend(candidates.bit_count())
         # Each state's failing conditions as a small bitset (bit k = condition k), built per
         # condition from its fail mask: the work is proportional to the failures, not states x conditions.
         signature: dict[int, int] = {}

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from engine import models as m
+from engine.common.budget import spend
 from engine.compiler.world import World
 from engine.evaluation.join import join, verdict_on
 from engine.evaluation.sweep import matrix
@@ -82,6 +83,7 @@ def leverage(
             after = snap.with_relation(index[a], index[b])
         else:
             after = snap.with_recognition(index[change["by"]], index[change["recognize"]])
+        spend(len(unlocks))
         kept = tuple(
             sorted((s, o) for s, o in unlocks if verdict_on(world.rules, after, o, index[s], assume) != "blocked")
         )

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from engine import models as m
+from engine.common.budget import spend
 from engine.common.limits import ORDERS_LISTED
 from engine.compiler.bitsets import bits
 from engine.compiler.context import OrgContext
@@ -75,6 +76,7 @@ def admission_orders(world: World, org: str, applicants: tuple[str, ...], on: da
 
     def failing_after(admitted: int, k: int) -> tuple[str, ...] | None:
         """Why applicant k is blocked once ``admitted`` is in; None if it is not."""
+        spend()
         ctx = context(admitted)
         i = index[k]
         failing = tuple(c.id for c in version.conditions if c.check.masks(ctx)[1] >> i & 1)

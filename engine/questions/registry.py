@@ -14,11 +14,12 @@ from typing import Any, Protocol
 
 from engine import models as m
 from engine.common.errors import Problem
+from engine.compiler.rulebook import CompiledOrg
 from engine.compiler.world import World
 from engine.reading.yaml12 import Document, Path_
 from engine.validation import check_org, check_state
 
-__all__ = ["KINDS", "Asked", "Progress", "QuestionKind", "Result", "outcome", "register"]
+__all__ = ["KINDS", "Asked", "Progress", "QuestionKind", "Result", "in_force", "outcome", "register"]
 
 #: Hears of long sweeps: ``(done, total)``.
 Progress = Callable[[int, int], None]
@@ -66,7 +67,20 @@ class Asked:
             )
             self.problems.append(self.report(*sub)("scenario.before-rules", message))
             return False
+        if self.world.orgs[code].version_at(day) is None:
+            message = f"the {code} has no rules in force on {day.isoformat()} ({in_force(self.world.orgs[code])})"
+            self.problems.append(self.report(*sub)("scenario.no-rules", message))
+            return False
         return True
+
+
+def in_force(org: CompiledOrg) -> str:
+    """When an organisation's rules are in force, in words: "rules are in force from A until B"."""
+    parts = [
+        f"from {begin.isoformat()}" + (f" until {end.isoformat()}" if end is not None else "")
+        for begin, end in org.periods()
+    ]
+    return "rules are in force " + ", and ".join(parts)
 
 
 @dataclass(frozen=True)

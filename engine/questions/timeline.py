@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import models as m
 from engine.evaluation.bands import Band, bands
-from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
+from engine.questions.registry import Asked, Progress, QuestionKind, in_force, outcome, register
 
 __all__ = ["TimelineResult"]
 
@@ -45,7 +45,12 @@ def _check(question: m.TimelineQuestion, asked: Asked) -> None:
     if spec.until <= spec.from_:
         message = f"`until` {spec.until.isoformat()} is not after `from` {spec.from_.isoformat()}"
         asked.problems.append(asked.report("timeline", "until")("schema.invalid-value", message))
-    asked.need_org(spec.org, "timeline", "org", on=spec.from_)
+    if asked.need_org(spec.org, "timeline", "org", on=spec.from_) and spec.until > spec.from_:
+        org = asked.world.orgs[spec.org]
+        gap = org.uncovered(spec.from_, spec.until)
+        if gap is not None:
+            message = f"the {spec.org} has no rules in force on {gap.isoformat()}, inside the period ({in_force(org)})"
+            asked.problems.append(asked.report("timeline", "until")("scenario.no-rules", message))
 
 
 def _answer(question: m.TimelineQuestion, asked: Asked, prepared: Any, progress: Progress | None) -> TimelineResult:

@@ -7,9 +7,10 @@ documented depth. What is read is then validated by the engine exactly as a file
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
-from engine.common.errors import AccedeError
+from engine.common.errors import AccedeError, shown
 from engine.common.limits import NESTING_DEPTH
 from engine.reading.yaml12 import Document
 
@@ -20,9 +21,34 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise AccedeError.one("yaml.duplicate-key", f"key `{key}` appears twice in one object", field=key)
+            raise AccedeError.one("json.duplicate-key", f"key `{shown(key)}` appears twice in one object", field=key)
         out[key] = value
     return out
+
+
+def _finite(text: str) -> float:
+    # 1e400 would be read as infinity and could never be written back: refuse it as JSON does not have it.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+def _surrogate(value: Any) -> str | None:
+    """The first string (key or value) holding a lone surrogate: escapes such as \\ud800 are not text."""
+    if isinstance(value, str):
+        return value if any("\ud800" <= ch <= "\udfff" for ch in value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _surrogate(key) or _surrogate(item)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            found = _surrogate(item)
+            if found is not None:
+                return found
+    return None
 
 
 def _no_constant(name: str) -> Any:
@@ -45,7 +71,7 @@ def read_json(body: bytes | str, name: str, *, limit: int, what: str = "body") -
     if size > limit:
         raise AccedeError.one("file.too-large", f"the {what} is {size} bytes; the limit is {limit}", file=name)
     try:
-        data = json.loads(body, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        data = json.loads(body, object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise AccedeError.one(
             "json.syntax", f"not valid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno
@@ -56,6 +82,9 @@ def read_json(body: bytes | str, name: str, *, limit: int, what: str = "body") -
         raise AccedeError.one(
             "yaml.too-complex", f"the {what} nests deeper than {NESTING_DEPTH.file} levels", file=name
         )
+    if _surrogate(data) is not None:
+        message = "a string holds a lone surrogate escape (such as \\ud800), which is not Unicode text"
+        raise AccedeError.one("json.syntax", message, file=name)
     if not isinstance(data, dict):
         raise AccedeError.one("schema.not-mapping", f"the {what} must be a JSON object", file=name)
     return Document(name, data)

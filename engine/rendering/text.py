@@ -360,7 +360,7 @@ def render_earliest(console: Console, world: World, result: EarliestResult) -> N
         console.print(linked(f"{who} is {state} {org} from {day} ({result.verdict}): {cause}."))
 
 
-def _meanwhile(world: World, events: list[dict[str, Any]]) -> str:
+def _meanwhile(world: World, events: Iterable[dict[str, Any]]) -> str:
     """The bid's own events inside an interval, a long run of one verb summed up in a clause."""
     by_verb: dict[str, list[dict[str, Any]]] = {}
     for event in events:
