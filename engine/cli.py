@@ -19,8 +19,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from engine import models as m
+from engine.common.budget import budget
 from engine.common.dates import parse_day, today
 from engine.common.errors import AccedeError, Problem
+from engine.common.limits import DEADLINE, WORK
 from engine.compiler.world import compile_world
 from engine.decisions import read_log, replay, replay_json, replay_lines
 from engine.evaluation.describe import describe_org, describe_state, vocabulary
@@ -55,6 +57,8 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 #: What a shell reports for a process ended by SIGPIPE (128 + 13): a closed pipe is not an error of ours.
 EXIT_PIPE = 141
+#: ``accede serve`` could not bind its address (in use, or not allowed).
+EXIT_CANNOT_BIND = 3
 
 
 #: A line longer than this on ``accede watch``'s input is refused unread.
@@ -271,18 +275,69 @@ def cmd_show(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     return EXIT_OK
 
 
+#: Flags of ``accede serve`` and the environment variables they set (``api.settings`` reads them).
+_SERVE_ENV = {
+    "host": "ACCEDE_HOST",
+    "port": "ACCEDE_PORT",
+    "workers": "ACCEDE_WORKERS",
+    "threads": "ACCEDE_THREADS",
+    "log_level": "ACCEDE_LOG_LEVEL",
+    "log_format": "ACCEDE_LOG_FORMAT",
+    "cors_origins": "ACCEDE_CORS_ORIGINS",
+    "decision_log": "ACCEDE_DECISION_LOG",
+    "work": "ACCEDE_WORK",
+    "deadline": "ACCEDE_DEADLINE",
+}
+
+
 def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
-    """The HTTP service on the bundled world (uvicorn); compiled once per worker at start-up."""
+    """The HTTP service on the bundled world (uvicorn); compiled once per worker at start-up.
+
+    Flags override ``ACCEDE_*`` variables; both are validated before anything starts (exit 2), and
+    an address that cannot be bound exits 3 with one line saying so, before any worker starts.
+    """
+    import socket  # noqa: PLC0415
+
     import uvicorn  # noqa: PLC0415  (only this command needs the server)
 
+    from api.settings import Settings  # noqa: PLC0415
+
+    flags: dict[str, str] = {}
+    for name, variable in _SERVE_ENV.items():
+        value = getattr(args, name, None)
+        if value is not None:
+            os.environ[variable] = str(value)
+            flags[variable] = "--" + name.replace("_", "-")
+    try:
+        settings = Settings.from_env()
+    except AccedeError as exc:
+        # Name the flag the user typed, when a flag set the variable.
+        raise AccedeError(
+            Problem(p.code, p.message, field=flags.get(p.field or "", p.field)) for p in exc.problems
+        ) from None
+    try:
+        with socket.create_server((settings.host, settings.port)):
+            pass
+    except OSError as exc:
+        message = f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}"
+        print(Problem("serve.cannot-bind", message, field="--port").render(), file=sys.stderr)
+        return EXIT_CANNOT_BIND
+    print(
+        f"accede serving http://{settings.host}:{settings.port} (world default, {settings.workers} worker"
+        f"{'s' if settings.workers != 1 else ''}; the revision is logged once compiled)",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        access_log=False,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        access_log=False,  # the service writes its own structured access log (api.middleware.context)
+        timeout_keep_alive=5,  # an idle connection is closed after 5 s
+        timeout_graceful_shutdown=10,
     )
     return EXIT_OK
 
@@ -351,6 +406,16 @@ def cmd_replay(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     return EXIT_FAILED if any(d.changed for d in differences) else EXIT_OK
 
 
+def _budget_flags(parser: argparse.ArgumentParser) -> None:
+    """The same work budget and deadline as the service's, at the command line's own values."""
+    parser.add_argument(
+        "--max-work", type=int, default=WORK.file, help=f"work units the command may spend (default {WORK.file:,})"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=DEADLINE.file, help=f"wall deadline in seconds (default {DEADLINE.file:,})"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accede", description="Can this state join that organisation on that date?")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -365,15 +430,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
     )
     check.add_argument("--json", action="store_true")
+    _budget_flags(check)
     check.set_defaults(func=cmd_check)
 
     run = sub.add_parser("run", help="answer every question of scenario files")
     run.add_argument("paths", nargs="+")
     run.add_argument("--json", action="store_true", help="one JSON document per scenario file, one per line")
+    _budget_flags(run)
     run.set_defaults(func=cmd_run)
 
     test = sub.add_parser("test", help="run every expectation in files or folders")
     test.add_argument("paths", nargs="+")
+    _budget_flags(test)
     test.set_defaults(func=cmd_test)
 
     timeline = sub.add_parser("timeline", help="the verdict of one pair over a period, as intervals with their causes")
@@ -387,6 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
     )
     timeline.add_argument("--json", action="store_true")
+    _budget_flags(timeline)
     timeline.set_defaults(func=cmd_timeline)
 
     listing = sub.add_parser("list", help="the vocabulary: states, organisations, assessment keys")
@@ -412,11 +481,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.set_defaults(func=cmd_watch)
 
-    serve = sub.add_parser("serve", help="the HTTP what-if service on the bundled world")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    serve = sub.add_parser("serve", help="the HTTP what-if service on the bundled world (flags override ACCEDE_*)")
+    serve.add_argument("--host", help="address to bind (ACCEDE_HOST; default 127.0.0.1)")
+    serve.add_argument("--port", help="1-65535 (ACCEDE_PORT; default 8000)")
+    serve.add_argument("--workers", help="worker processes (ACCEDE_WORKERS; default 1)")
+    serve.add_argument("--threads", help="evaluation threads per process (ACCEDE_THREADS)")
+    serve.add_argument("--log-level", help="critical, error, warning, info or debug (ACCEDE_LOG_LEVEL; default info)")
+    serve.add_argument("--log-format", help="json or text (ACCEDE_LOG_FORMAT; default json)")
+    serve.add_argument("--cors-origins", help="comma-separated browser origins allowed (ACCEDE_CORS_ORIGINS)")
+    serve.add_argument("--decision-log", help="append one JSON line per answer to FILE (ACCEDE_DECISION_LOG)")
+    serve.add_argument("--work", help="work units per request (ACCEDE_WORK)")
+    serve.add_argument("--deadline", help="seconds per request (ACCEDE_DEADLINE)")
     serve.set_defaults(func=cmd_serve)
 
     lint = sub.add_parser("lint", help="validate rule, world and scenario files")
@@ -447,7 +522,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.soft_wrap = not out.is_terminal
     ws = Workspace()
     try:
-        code: int = args.func(args, ws, out)
+        # Long-running commands (serve, watch) have no budget; one-shot ones have the documented one.
+        work, seconds = getattr(args, "max_work", None), getattr(args, "max_seconds", None)
+        with budget(work, seconds):
+            code: int = args.func(args, ws, out)
         sys.stdout.flush()
     except AccedeError as exc:
         for problem in exc.problems:

@@ -39,6 +39,7 @@ GENERATED = {
     "http.too-slow",
     "internal.error",  # a server-side failure: tests/test_api.py forces one
     "watch.failed",
+    "serve.cannot-bind",
 }
 
 

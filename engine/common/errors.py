@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "limit.exceeded": "a request exceeds a documented limit (changes, questions, search size)",
     "json.syntax": "an HTTP body or an input line that is not a JSON document",
     "json.duplicate-key": "a JSON object names the same key twice",
+    "serve.cannot-bind": "accede serve could not listen on its address (exit status 3)",
     "watch.failed": "the watcher could not apply an event; it was skipped and the watch restarted clean",
     "http.not-found": "an HTTP path that names no resource",
     "http.method-not-allowed": "an HTTP method the path does not accept",
