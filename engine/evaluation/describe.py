@@ -116,7 +116,7 @@ def describe_state(world: World, code: str, on: date) -> dict[str, Any]:
         "default_relations": "established" if default else "none",
         "memberships": memberships,
         "relations_exceptions": relations,
-        "relations_with": (snap.rel[i] & ~(1 << i)).bit_count(),
+        "relations_with": (snap.rel[i] & ~(1 << i) & world.facts.existing(on)).bit_count(),
         "recognised_by": len(recognised_by),
         "recognised_without_relations": sorted(
             world.codes[j] for j in bits(world.all & ~snap.rel[i]) if snap.rec[j] >> i & 1 and j != i
