@@ -68,6 +68,18 @@ def test_a_request_over_its_work_budget_is_refused_not_run_on(workspace: Workspa
     assert response.json()["errors"][0]["field"] == "work"
 
 
+def test_a_request_past_its_deadline_is_refused(workspace: Workspace) -> None:
+    slow = {**HEAVY, "questions": [{"id": f"o{k}", "order": {"org": "SCO", "applicants": MANY}} for k in range(40)]}
+    with TestClient(create_app(workspace, Settings(deadline=1, work=1 << 40))) as hurried:
+        started = time.monotonic()
+        response = hurried.post("/v1/scenarios/run", json=slow)
+        took = time.monotonic() - started
+    assert response.status_code == 422
+    assert codes(response) == ["limit.exceeded"]
+    assert response.json()["errors"][0]["field"] == "deadline"
+    assert took < 30, "the work stopped at its deadline instead of running on"
+
+
 def test_the_default_budgets_are_the_documented_ones() -> None:
     settings = Settings.from_env({})
     assert (settings.work, settings.deadline) == (WORK.served, DEADLINE.served)
