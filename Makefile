@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench wheel clean
+.PHONY: run test lint bench wheel clean browser
 
 $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,9 +15,22 @@ $(STAMP): pyproject.toml requirements.lock requirements-dev.lock
 
 run: $(STAMP)
 	$(BIN)/accede run fixtures/scenarios/armenia-sco.yaml
+	@echo "The analyst's page: $(BIN)/accede serve, then open http://127.0.0.1:8000/"
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# The page's tests drive Debian's chromium (Playwright cannot download its own browser here). Where it
+# is missing it is installed when that is possible (root and apt); otherwise the browser tests skip,
+# and pytest's -rs prints why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests (apt-get)"; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	    echo "chromium could not be installed: the browser tests will skip"; \
+	  else echo "chromium is missing and cannot be installed here: the browser tests will skip"; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q -rs
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine api tests
