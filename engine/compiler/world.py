@@ -64,6 +64,14 @@ class World:
         """How people name this world's states and organisations (SPEC, Names)."""
         return Names(self.facts.states, (o.model for o in self.rules.orgs.values()))
 
+    def _derived(self, facts: Facts, rules: Rulebook) -> World:
+        """A what-if of this world: same states and organisations, so the same names (built once:
+        a what-if request is answered in about a millisecond, and building them cost half of it)."""
+        world = World(facts, rules, self.revision)
+        if "names" in self.__dict__:
+            world.__dict__["names"] = self.__dict__["names"]
+        return world
+
     def as_of(self, on: date) -> Snapshot:
         """Every fact of ``on`` (built once per date and cached)."""
         return self.facts.as_of(on)
@@ -72,11 +80,11 @@ class World:
         """This world plus hypothetical events (dated ``default_on`` when undated); a new world."""
         models = {code: org.model for code, org in self.rules.orgs.items()}
         facts = self.facts.with_changes(changes, default_on, models)
-        return self if facts is self.facts else World(facts, self.rules, self.revision)
+        return self if facts is self.facts else self._derived(facts, self.rules)
 
     def flattened(self) -> World:
         """The same world with its what-if layers merged (a long-running watch reads faster)."""
-        return World(self.facts.flattened(), self.rules, self.revision)
+        return self._derived(self.facts.flattened(), self.rules)
 
     def trusting(self, level: str) -> World:
         """This world without the facts whose confidence is below ``level`` (cached per level)."""
@@ -84,7 +92,7 @@ class World:
             return self
         found = self._trusted.get(level)
         if found is None:
-            found = self._trusted.setdefault(level, World(self.facts.trusting(level), self.rules, self.revision))
+            found = self._trusted.setdefault(level, self._derived(self.facts.trusting(level), self.rules))
         return found
 
     @cached_property
@@ -93,7 +101,7 @@ class World:
 
     def with_rules(self, orgs: Mapping[str, m.Organization]) -> World:
         """This world under amended rules (a what-if on the rules themselves); a new world."""
-        return World(self.facts.layer(), self.rules.amended(orgs), self.revision)
+        return self._derived(self.facts.layer(), self.rules.amended(orgs))
 
 
 def compile_world(inp: WorldInput, revision: str = "inline") -> World:
