@@ -1,4 +1,4 @@
-"""The ``accede`` command line: check, run, test, show, lint, serve, watch.
+"""The ``accede`` command line: check, run, report, test, show, lint, serve, watch.
 
 Exit status: 0 answered (and every expectation met), 1 an expectation failed, 2 bad input (one
 located message per problem on standard error, never a traceback).
@@ -38,7 +38,11 @@ from engine.reading.loader import (
     validate,
 )
 from engine.reading.yaml12 import read_yaml
+from engine.rendering.csvout import render_csv
+from engine.rendering.html import render_report
 from engine.rendering.jsonout import dumps
+from engine.rendering.markdown import Entry, render_markdown
+from engine.rendering.prose import plural
 from engine.rendering.text import (
     expectation_lines,
     render_join,
@@ -48,6 +52,7 @@ from engine.rendering.text import (
     render_timeline,
     render_vocabulary,
 )
+from engine.scenario import run as answer
 from engine.validation import Ambiguous, resolve_name, validate_rules
 from engine.validation.references import ambiguous
 from engine.workspace import Workspace, later_passes
@@ -151,6 +156,11 @@ def cmd_list(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    shape = _format(args)
+    if shape in _REPORTS:
+        entries = _answered(ws, args.paths, out)
+        sys.stdout.write(_REPORTS[shape](entries))
+        return _status(entries)
     files = list(scenario_files(args.paths))
     results = []
     problems: list[Problem] = []
@@ -165,12 +175,81 @@ def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     failed = False
     for path, result in results:
         failed = failed or any(a.passed is False for a in result.answers)
-        if args.json:
+        if shape == "json":
             print(dumps(result.to_json()))
         else:
             assert result.evaluated_on is not None
             render_scenario(out, result.evaluated_on, result, display(path))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+#: ``run --format`` and ``report``: each report format as a whole document, dated today (UTC).
+_REPORTS: dict[str, Callable[[list[Entry]], str]] = {
+    "html": lambda entries: render_report(entries, today()),
+    "markdown": lambda entries: render_markdown(entries, today()),
+    "csv": render_csv,
+}
+
+
+def _format(args: argparse.Namespace) -> str:
+    """``--format``, with ``--json`` its alias for ``--format json``; the two may not disagree."""
+    if args.json and args.format not in (None, "json"):
+        message = f"`--json` and `--format {args.format}` disagree: give one of them"
+        raise AccedeError.one("schema.invalid-value", message, field="--format")
+    return "json" if args.json else args.format or "text"
+
+
+def _answered(ws: Workspace, paths: Sequence[str], out: Console) -> list[Entry]:
+    """Every scenario file answered, with its description, for a report; every problem at once."""
+    entries = []
+    problems: list[Problem] = []
+    with _progress(out) as progress:
+        for path in scenario_files(paths):
+            try:
+                prepared = ws.prepare_file(path)
+                entries.append(Entry(display(path), answer(prepared, progress), prepared.scenario.description))
+            except AccedeError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise AccedeError(problems)
+    return entries
+
+
+def _status(entries: Sequence[Entry]) -> int:
+    failed = any(a.passed is False for e in entries for a in e.result.answers)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+#: The report format a file's suffix asks for; any other suffix is HTML.
+_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".csv": "csv"}
+
+
+def cmd_report(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """``accede report SCENARIO... -o FILE``: one self-contained HTML file (or Markdown, CSV) of every answer.
+
+    The file is written whole or not at all (a temporary file beside it, then renamed); exit 1
+    when an expectation is not met, as ``run``.
+    """
+    target = Path(args.output)
+    shape = args.format or _SUFFIXES.get(target.suffix.lower(), "html")
+    if args.output != "-" and not target.parent.is_dir():
+        raise AccedeError.one("file.not-found", f"no folder `{target.parent}` to write the report in", field="-o")
+    entries = _answered(ws, args.paths, out)
+    document = _REPORTS[shape](entries)
+    if args.output == "-":
+        sys.stdout.write(document)
+        return _status(entries)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(document, encoding="utf-8", newline="")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        message = f"cannot write `{target}`: {exc.strerror or exc}"
+        raise AccedeError.one("file.not-found", message, field="-o") from None
+    questions = sum(len(e.result.answers) for e in entries)
+    print(f"wrote {target} ({plural(len(entries), 'scenario')}, {plural(questions, 'question')})", file=sys.stderr)
+    return _status(entries)
 
 
 def cmd_test(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
@@ -436,8 +515,22 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="answer every question of scenario files")
     run.add_argument("paths", nargs="+")
     run.add_argument("--json", action="store_true", help="one JSON document per scenario file, one per line")
+    run.add_argument(
+        "--format",
+        choices=["text", "json", "html", "markdown", "csv"],
+        help="text (default); json (as --json); html (the report); markdown (a memo); csv (a row per verdict)",
+    )
     _budget_flags(run)
     run.set_defaults(func=cmd_run)
+
+    report = sub.add_parser("report", help="one self-contained HTML report of scenario files: memos, tables, timelines")
+    report.add_argument("paths", nargs="+")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write (`-` standard output)")
+    report.add_argument(
+        "--format", choices=["html", "markdown", "csv"], help="default: from the suffix (.md, .csv), else html"
+    )
+    _budget_flags(report)
+    report.set_defaults(func=cmd_report)
 
     test = sub.add_parser("test", help="run every expectation in files or folders")
     test.add_argument("paths", nargs="+")
