@@ -18,7 +18,7 @@ from engine.evaluation.join import join
 from engine.evaluation.sweep import matrix
 from engine.reading.loader import load_world_folder
 from engine.workspace import BUNDLED_WORLD, Workspace
-from tests.bench import http, questions, watch
+from tests.bench import http, page, questions, watch
 from tests.bench.synthetic import Synthetic, synthetic_world
 
 ON = date(2020, 1, 1)
@@ -151,6 +151,7 @@ def main() -> int:
     )
     questions.main()
     watch.main()
+    page.main()
     return http.main()
 
 
