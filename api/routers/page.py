@@ -12,16 +12,20 @@ host, and its ``Content-Security-Policy`` says so to the browser too.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from api.deps import ScenarioBody, Strict, Ws, compute
+from engine.common.errors import AccedeError, Problem
 from engine.evaluation.describe import vocabulary
+from engine.evaluation.sweep import matrix
 from engine.evaluation.verdict import JoinVerdict
 from engine.rendering.prose import explain
+from engine.validation import resolve_name
 
 __all__ = ["ASSETS", "CSP", "router"]
 
@@ -82,5 +86,48 @@ async def memos(request: Request, doc: ScenarioBody, ws: Ws) -> Response:
         assert world is not None  # a scenario answered is answered on a world
         texts = {qid: explain(world, v) for qid, v in result.verdicts.items() if isinstance(v, JoinVerdict)}
         return {"revision": world.revision, "memos": texts}
+
+    return await compute(request, answer)
+
+
+@router.get("/v1/history", dependencies=[Strict])
+async def history(  # noqa: PLR0917  (FastAPI reads each query parameter from the signature)
+    request: Request,
+    ws: Ws,
+    org: Annotated[str, Query(max_length=200)],
+    since: Annotated[int, Query(alias="from", ge=1900, le=2100)],
+    until: Annotated[int, Query(ge=1900, le=2100)],
+    trust: Annotated[str, Query(pattern="^(low|medium|high)$")] = "low",
+) -> Response:
+    """One organisation over time, for the page's heatmap of states x years: the verdict of every
+    state on 1 January of each year of [from, until] (``member`` for members; ``none`` for a year
+    before the organisation's rules), from the same sweep as ``GET /v1/matrix``."""
+    problems: list[Problem] = []
+    code = resolve_name(org, ws.default.names.orgs, lambda c, m: Problem(c, m, field="org"), problems)
+    if code is None or until < since or until - since > 120:
+        if code is not None:
+            problems.append(
+                Problem("schema.invalid-value", "`until` must be after `from`, 120 years at most", field="until")
+            )
+        raise AccedeError(problems)
+    org_code = code
+
+    def answer() -> dict[str, Any]:
+        world = ws.default.trusting(trust)
+        years = list(range(since, until + 1))
+        table: dict[str, list[str]] = {c: [] for c in world.codes}
+        compiled = world.orgs[org_code]
+        for year in years:
+            day = date(year, 1, 1)
+            existing = world.facts.existing(day)
+            if compiled.version_at(day) is None:
+                found: dict[str, str] = {}
+                default = "none"
+            else:
+                found = {r.state: r.verdict for r in matrix(world, day, orgs=[org_code]).rows}
+                default = "member"
+            for i, c in enumerate(world.codes):
+                table[c].append(found.get(c, default) if existing >> i & 1 else "gone")
+        return {"org": org_code, "years": years, "rows": [{"state": c, "verdicts": v} for c, v in table.items()]}
 
     return await compute(request, answer)

@@ -233,6 +233,33 @@ def test_the_heatmap_has_one_cell_per_row_of_the_matrix(visit: Visit, service: S
     assert visit.errors == []
 
 
+def test_one_organisation_over_time_draws_the_history_json(visit: Visit, service: Service) -> None:
+    page = visit.page
+    open_view(visit, "matrix")
+    page.fill("#history-form input[name=org]", "NATO")
+    page.fill("#history-form input[name=from]", "2020")
+    page.fill("#history-form input[name=until]", "2025")
+    page.click("#history-form button[type=submit]")
+    page.wait_for_selector("#history-out[data-org=NATO]")
+    data = service.get("/v1/history?org=NATO&from=2020&until=2025")
+    shown = page.eval_on_selector_all(
+        "#history-heatmap td[data-state]",
+        "cells => cells.map(c => [c.dataset.state, c.dataset.year, c.dataset.verdict])",
+    )
+    expected = [
+        (row["state"], str(year), verdict)
+        for row in data["rows"]
+        for year, verdict in zip(data["years"], row["verdicts"], strict=True)
+        if verdict not in ("none", "gone")
+    ]
+    assert sorted(map(tuple, shown)) == sorted(expected), "one lettered cell per state and year, as the JSON says"
+    finland = {y: v for s, y, v in shown if s == "FIN"}
+    assert (finland["2023"], finland["2024"]) == ("blocked", "member")  # member from 2023-04-04
+    visit.shot("matrix-over-time")
+    page.click("#history-heatmap td.cell[data-state=SWE][data-year='2023']")
+    assert page.get_attribute("#ask-out article", "data-verdict") == "blocked"
+
+
 def test_the_conflict_graph_and_the_leverage_ranking_draw_the_json(visit: Visit, service: Service) -> None:
     page = visit.page
     open_view(visit, "order")

@@ -1180,6 +1180,85 @@
     });
   }
 
+  // One organisation over time: states x years (1 January of each), from GET /v1/history.
+
+  async function overTime(f) {
+    const out = $('#history-out');
+    const t = ticket('history');
+    out.replaceChildren(loading('the sweep over the years'));
+    const org = resolveOrg(f.org);
+    const query = new URLSearchParams({ org, from: f.from, until: f.until, trust: f.trust });
+    let data;
+    try {
+      data = await api('GET', `/v1/history?${query}`);
+    } catch (err) {
+      if (stale('history', t)) return;
+      out.replaceChildren();
+      throw err;
+    }
+    if (stale('history', t)) return;
+    const GONE = { none: '·', gone: '' };
+    const rows = data.rows
+      .filter((r) => r.verdicts.some((v) => v !== 'gone'))
+      .sort((a, b) => stateName(a.state).localeCompare(stateName(b.state)))
+      .map((r) =>
+        h(
+          'tr',
+          { 'data-state': r.state },
+          h('th', { scope: 'row' }, stateName(r.state)),
+          r.verdicts.map((v, k) => {
+            const year = data.years[k];
+            if (v in GONE) {
+              const why = v === 'none' ? 'no rules in force' : 'the state did not exist';
+              return h('td', { class: 'member', title: `${year}: ${why}` }, GONE[v]);
+            }
+            const kind = v === 'member' ? 'member' : `cell v-${v}`;
+            return h(
+              'td',
+              {
+                class: kind,
+                role: 'gridcell',
+                tabindex: v === 'member' ? null : '-1',
+                title: `${stateName(r.state)} · ${data.org} on ${year}-01-01: ${v}`,
+                'aria-label': `${stateName(r.state)}, ${year}: ${v}`,
+                dataset: { state: r.state, year: String(year), verdict: v },
+              },
+              GLYPH[v],
+            );
+          }),
+        ),
+      );
+    const table = h(
+      'table',
+      { class: 'heat', id: 'history-heatmap', role: 'grid', 'aria-label': `${data.org}: states by year` },
+      h('thead', null, h('tr', null, h('th', { class: 'corner', scope: 'col' }, 'State'), data.years.map((y) => h('th', { scope: 'col' }, String(y))))),
+      h('tbody', null, rows),
+    );
+    const cells = table.querySelectorAll('td.cell');
+    if (cells.length) cells[0].tabIndex = 0;
+    table.addEventListener('click', (ev) => {
+      const cell = ev.target.closest('td.cell');
+      if (cell) openAsk(cell.dataset.state, data.org, `${cell.dataset.year}-01-01`, f.trust);
+    });
+    table.addEventListener('keydown', (ev) => {
+      const cell = ev.target.closest('td.cell');
+      if (cell && ev.key === 'Enter') openAsk(cell.dataset.state, data.org, `${cell.dataset.year}-01-01`, f.trust);
+    });
+    out.replaceChildren(
+      h('p', { class: 'matrix-note' }, `${orgName(data.org)} on 1 January of ${data.years[0]} to ${data.years[data.years.length - 1]}: every state that existed then (M: a member; · : no rules in force).`),
+      h('div', { class: 'heat-wrap' }, table),
+    );
+    out.dataset.org = data.org;
+  }
+
+  function resolveOrg(text) {
+    const wanted = String(text).trim();
+    for (const [code, o] of world.orgs) {
+      if (code.toLowerCase() === wanted.toLowerCase() || (o.name || '').toLowerCase() === wanted.toLowerCase()) return code;
+    }
+    return wanted;
+  }
+
   async function start() {
     const day = today();
     for (const input of $$('input[name=as_of]')) input.value = day;
@@ -1189,6 +1268,7 @@
     submitting($('#whatif-form'), () => compare());
     submitting($('#timeline-form'), timeline);
     submitting($('#matrix-form'), matrix);
+    submitting($('#history-form'), overTime);
     submitting($('#order-form'), order);
     const change = $('#change-form');
     change.addEventListener('submit', (ev) => {
