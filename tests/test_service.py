@@ -51,6 +51,26 @@ def client(workspace: Workspace) -> Iterator[TestClient]:
         yield test_client
 
 
+def in_own_thread(fn: Any, *args: Any) -> None:
+    """``anyio.run(fn, *args)`` in a thread of its own: Playwright's sync API (tests/browser) leaves
+    an event loop marked running in the main thread, and anyio refuses to start a second one there."""
+    import anyio  # noqa: PLC0415
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            anyio.run(fn, *args)
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    if failure:
+        raise failure[0]
+
+
 def codes(response: Any) -> list[str]:
     assert response.headers["content-type"] == "application/problem+json", response.text
     return [e["code"] for e in response.json()["errors"]]
@@ -385,13 +405,12 @@ def test_a_body_that_trickles_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/v1/check", "headers": []}
-    anyio.run(body_limit.BodyLimit(reader, limit=1000), scope, receive, send)
+    in_own_thread(body_limit.BodyLimit(reader, limit=1000), scope, receive, send)
     assert sent[0]["status"] == 408
     assert b"http.too-slow" in sent[1]["body"]
 
 
 def test_a_client_gone_mid_body_is_one_log_line(caplog: pytest.LogCaptureFixture) -> None:
-    import anyio  # noqa: PLC0415
     from starlette.requests import ClientDisconnect  # noqa: PLC0415
 
     from api.middleware.context import RequestContext  # noqa: PLC0415
@@ -407,7 +426,7 @@ def test_a_client_gone_mid_body_is_one_log_line(caplog: pytest.LogCaptureFixture
 
     scope = {"type": "http", "method": "POST", "path": "/v1/check", "headers": []}
     with caplog.at_level(logging.INFO, logger="accede.access"):
-        anyio.run(RequestContext(reader, revision=lambda: "r"), scope, nothing, send)
+        in_own_thread(RequestContext(reader, revision=lambda: "r"), scope, nothing, send)
     gone = [r for r in caplog.records if r.getMessage() == "client disconnected mid-request"]
     assert len(gone) == 1
     assert gone[0].exc_info is None, "no traceback"
