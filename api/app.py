@@ -90,6 +90,7 @@ def create_app(ws: Workspace | None = None, settings: Settings | None = None) ->
         version="0.1.0",
         summary="Can this state join that organisation on that date, and if not, why?",
         lifespan=_compiled(workspace, settings),
+        docs_url=None,
         redoc_url=None,
         exception_handlers=HANDLERS,
     )

@@ -3,20 +3,28 @@
 The engine validates requests itself (so errors carry accede's codes) and builds responses
 itself (so bytes match the command line); these models describe both for clients, the
 interactive docs and schemathesis, which checks every response against them. Request shapes
-are the engine's own models (``Scenario``, ``CheckRequest``), never restated here.
+are the engine's own models (``Scenario``, ``CheckRequest``), never restated here, and their
+schemas are the syntax users write (``by: members``, ``{members_of: UN}``, events keyed by verb).
+Result shapes are named for what they are (``JoinResult``, ``ExpectationOutcome``...), so no
+result shares a name with an input model; ``openapi`` refuses any two models of one name.
 """
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
 
 from engine import models as m
 from engine.models import CheckRequest
+
+__all__ = ["COMPONENTS", "EXAMPLES", "PROBLEMS", "Example", "body", "ok", "ok_list", "openapi"]
 
 Outcome = Literal["holds", "fails", "unknown"]
 StageOutcome = Literal["passes", "fails", "unknown"]
@@ -49,8 +57,8 @@ class ConditionResult(_Shape):
 
 class StageTally(_Shape):
     name: str
-    by: Any
-    pass_: Any = Field(alias="pass")
+    by: m.Group
+    pass_: m.PassRule = Field(alias="pass")
     outcome: StageOutcome
     voters: int
     needed: int
@@ -70,7 +78,7 @@ class Decision(_Shape):
 
 
 class Remedy(_Shape):
-    changes: list[dict[str, Any]]
+    changes: list[m.Event] = Field(description="events in scenario-change syntax, each involving the applicant")
     lifts: list[str]
 
 
@@ -80,7 +88,7 @@ class Judgement(_Shape):
     condition: str
     assess: str
     of: str
-    change: dict[str, Any]
+    change: m.Event = Field(description="the `assess` event that records the judgement")
 
 
 class OpenStage(_Shape):
@@ -190,7 +198,7 @@ class Unlock(_Shape):
 
 
 class LeverageEntry(_Shape):
-    change: dict[str, Any]
+    change: m.Event
     unlocks: list[Unlock]
 
 
@@ -211,8 +219,8 @@ class EarliestResult(_Shape):
     target: Literal["not_blocked", "eligible"]
     date_: date | None = Field(alias="date")
     verdict: VerdictName | None
-    because: dict[str, Any] | None = Field(description="the first event that made it so, as recorded")
-    events: list[dict[str, Any]]
+    because: m.Event | None = Field(description="the first event that made it so, as recorded")
+    events: list[m.Event]
     rules_from: date | None = Field(description="set when a new rule version, not an event, is the cause")
     failing_from: list[str]
     expect: ExpectationOutcome | None = None
@@ -224,9 +232,9 @@ class TimelineInterval(_Shape):
     verdict: VerdictName
     failing: list[str]
     unknown: list[str]
-    because: list[dict[str, Any]] = Field(description="events dated on `from` that changed the verdict")
+    because: list[m.Event] = Field(description="events dated on `from` that changed the verdict")
     rules_from: date
-    within: list[dict[str, Any]] = Field(description="events of the bid inside the interval that changed nothing")
+    within: list[m.Event] = Field(description="events of the bid inside the interval that changed nothing")
     beyond_horizon: bool | None = None
 
 
@@ -248,7 +256,10 @@ class ScenarioResult(_Shape):
     revision: str | None = Field(description="content hash of the world and rules the answers were computed on")
     as_of: date
     results: list[
-        JoinResult | MatrixResult | OrderResult | ImpactResult | LeverageResult | EarliestResult | TimelineResult
+        Annotated[
+            JoinResult | MatrixResult | OrderResult | ImpactResult | LeverageResult | EarliestResult | TimelineResult,
+            Field(discriminator="kind"),
+        ]
     ]
 
 
@@ -308,8 +319,11 @@ class Health(_Shape):
     organizations: int
 
 
+_REF = "#/components/schemas/{model}"
+
+
 def _ref(name: str) -> dict[str, Any]:
-    return {"schema": {"$ref": f"#/components/schemas/{name}"}}
+    return {"schema": {"$ref": _REF.format(model=name)}}
 
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -353,19 +367,216 @@ COMPONENTS: tuple[type[BaseModel], ...] = (
 )
 
 
-def openapi(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document: FastAPI's paths with every model above in its components (built once).
+@dataclass(frozen=True)
+class Example:
+    """One realistic request of an operation, shown in the docs and replayed by the tests.
 
-    Routes validate nothing through FastAPI (the engine does), so the models are added here; two
-    models of one name would silently share a schema, so that is refused.
+    ``body`` goes to the request body, ``path`` and ``query`` to the parameters of those names,
+    and ``response`` (for answers short enough to show whole) to the 200 answer.
+    """
+
+    name: str
+    summary: str
+    body: Any = None
+    path: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str | list[str]] = field(default_factory=dict)
+    response: Any = None
+
+
+_ARMENIA_WHAT_IF: dict[str, Any] = {
+    "state": "ARM",
+    "org": "SCO",
+    "as_of": "2025-09-01",
+    "changes": [{"establish": ["ARM", "AZE"]}],
+}
+_AZERBAIJAN_FIRST: dict[str, Any] = {
+    "state": "ARM",
+    "org": "SCO",
+    "as_of": "2026-06-01",
+    "changes": [{"admit": "AZE", "to": "SCO", "as": "member", "on": "2026-01-01"}],
+    "amend": {"SCO": {"drop": ["sco.peace"]}},
+    "forbid": [{"establish": ["ARM", "AZE"]}],
+}
+_TIANJIN: dict[str, Any] = {
+    "scenario": "Armenia and the SCO, before and after Tianjin",
+    "world": "default",
+    "as_of": "2025-09-01",
+    "assume": "unknown",
+    "questions": [
+        {
+            "id": "before",
+            "join": {"state": "ARM", "org": "SCO"},
+            "as_of": "2025-08-30",
+            "expect": {"verdict": "blocked", "failing": ["sco.relations"]},
+        },
+        {"id": "after", "join": {"state": "ARM", "org": "SCO"}, "expect": {"holding": ["sco.relations"]}},
+        {"id": "who-could-join", "matrix": {"orgs": ["SCO", "BRICS"]}},
+        {"id": "order", "order": {"org": "SCO", "applicants": ["ARM", "AZE"]}},
+        {"id": "what-changes", "impact": {"changes": [{"establish": ["ARM", "AZE"]}]}},
+    ],
+}
+_INLINE_WORLD: dict[str, Any] = {
+    "scenario": "An SCO of one member, written inline",
+    "as_of": "2025-09-01",
+    "world": {
+        "default_relations": "none",
+        "states": [
+            {"code": "ARM", "name": "Armenia", "region": "Asia"},
+            {"code": "PAK", "name": "Pakistan", "region": "Asia"},
+        ],
+        "organizations": [
+            {
+                "code": "SCO",
+                "name": "Shanghai Cooperation Organisation",
+                "statuses": ["member", "observer", "dialogue_partner"],
+                "versions": [
+                    {
+                        "valid_from": "2010-06-11",
+                        "conditions": [
+                            {
+                                "id": "sco.relations",
+                                "text": "The applicant has diplomatic relations with every member state",
+                                "check": {"relations_with": "members"},
+                            },
+                            {
+                                "id": "sco.status",
+                                "text": "The applicant already holds observer or dialogue-partner status",
+                                "check": {"status_in": ["observer", "dialogue_partner"]},
+                            },
+                            {
+                                "id": "sco.peace",
+                                "text": "The applicant is not in armed conflict with a member state",
+                                "check": {"no_conflict_with": "members"},
+                            },
+                        ],
+                        "decision": [{"by": "members", "pass": "unanimity"}],
+                    }
+                ],
+            }
+        ],
+        "events": [
+            {"admit": "PAK", "to": "SCO", "as": "member", "on": "2017-06-09"},
+            {"admit": "ARM", "to": "SCO", "as": "dialogue_partner", "on": "2015-07-10"},
+            {"establish": ["ARM", "PAK"], "on": "2025-08-31"},
+        ],
+    },
+    "questions": [
+        {"id": "before", "join": {"state": "ARM", "org": "SCO"}, "as_of": "2025-08-30"},
+        {"id": "after", "join": {"state": "ARM", "org": "SCO"}},
+    ],
+}
+_UN_WITHOUT_VETO: dict[str, Any] = {
+    "scenario": "Palestine and the United Nations, had the Council no veto",
+    "as_of": "2024-05-11",
+    "amend": {
+        "UN": {
+            "replace": {
+                "decision": [
+                    {"name": "security_council", "by": {"members_of": "UNSC"}, "pass": {"at_least": 9}},
+                    {"name": "general_assembly", "by": {"members_of": "UN"}, "pass": "two_thirds"},
+                ]
+            }
+        }
+    },
+    "questions": [{"id": "palestine", "join": {"state": "PSE", "org": "UN"}}],
+}
+_HEALTH: dict[str, Any] = {
+    "status": "ok",
+    "world": "default",
+    "revision": "3e54d174de66db34",
+    "states": 203,
+    "organizations": 16,
+}
+
+#: Examples per operation, by method and path as FastAPI writes them; every operation has one
+#: (``tests/test_openapi_examples.py`` replays each and checks it against the document).
+EXAMPLES: dict[tuple[str, str], tuple[Example, ...]] = {
+    ("post", "/v1/check"): (
+        Example(
+            "armenia-what-if", "Armenia and the SCO, if Armenia and Azerbaijan established relations", _ARMENIA_WHAT_IF
+        ),
+        Example("azerbaijan-first", "Armenia after Azerbaijan joined, the peace condition dropped", _AZERBAIJAN_FIRST),
+    ),
+    ("post", "/v1/scenarios/run"): (
+        Example("tianjin", "The SPEC's scenario: Armenia and the SCO, before and after Tianjin", _TIANJIN),
+        Example("inline-world", "A world written inline, its rules in the rule-file syntax", _INLINE_WORLD),
+        Example("un-without-veto", "A what-if on the rules: the UN's decision without the veto", _UN_WITHOUT_VETO),
+    ),
+    ("get", "/v1/organizations"): (
+        Example("tianjin", "Every organisation on the day of the Tianjin summit", query={"as_of": "2025-09-01"}),
+    ),
+    ("get", "/v1/organizations/{org}"): (
+        Example("sco", "The SCO on the day of the Tianjin summit", path={"org": "SCO"}, query={"as_of": "2025-09-01"}),
+    ),
+    ("get", "/v1/states/{state}"): (
+        Example(
+            "armenia", "Armenia on the day of the Tianjin summit", path={"state": "ARM"}, query={"as_of": "2025-09-01"}
+        ),
+        Example("by-name", "A state named as people name it", path={"state": "Armenia"}, query={"as_of": "2025-09-01"}),
+    ),
+    ("get", "/v1/matrix"): (
+        Example(
+            "sco-applicants",
+            "Three would-be SCO members on the day of the Tianjin summit",
+            query={"as_of": "2025-09-01", "org": ["SCO"], "state": ["ARM", "AZE", "EGY"]},
+        ),
+    ),
+    ("get", "/healthz"): (Example("ok", "The bundled world is loaded", response=_HEALTH),),
+    ("get", "/readyz"): (Example("ready", "The world is compiled and requests are answered", response=_HEALTH),),
+}
+
+
+def _components() -> dict[str, Any]:
+    """Every model's schema in one namespace: a name two models share is refused, not merged.
+
+    One generation for all models, so pydantic sees every class: two of one name come out
+    module-qualified (``engine__models__...__Expectation``), which is the clash refused here.
+    """
+    refs, found = models_json_schema([(model, "validation") for model in COMPONENTS], ref_template=_REF, by_alias=True)
+    defs: dict[str, Any] = found.get("$defs", {})
+    clashes = sorted(name for name in defs if "__" in name)
+    if clashes:
+        raise ValueError(f"two models share a name in the OpenAPI document: {', '.join(clashes)}")
+    for (model, _), ref in refs.items():
+        assert ref == {"$ref": _REF.format(model=model.__name__)}, f"{model.__name__} is not its own component"
+    return defs
+
+
+def _add_examples(paths: dict[str, Any]) -> None:
+    for (method, path), examples in EXAMPLES.items():
+        operation = paths.get(path, {}).get(method)
+        if operation is None:  # an operation this app does not serve
+            continue
+        for example in examples:
+            shown = {"summary": example.summary}
+            if example.body is not None:
+                media = operation["requestBody"]["content"]["application/json"]
+                media.setdefault("examples", {})[example.name] = {**shown, "value": example.body}
+            for parameter in operation.get("parameters", ()):
+                where = parameter["in"]
+                given: dict[str, Any] = example.path if where == "path" else example.query if where == "query" else {}
+                if parameter["name"] in given:
+                    value = given[parameter["name"]]
+                    parameter.setdefault("examples", {})[example.name] = {**shown, "value": value}
+            if example.response is not None:
+                media = operation["responses"]["200"]["content"]["application/json"]
+                media.setdefault("examples", {})[example.name] = {**shown, "value": example.response}
+
+
+def openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document: FastAPI's paths, every model above in its components, and the examples.
+
+    Routes validate nothing through FastAPI (the engine does), so the models are added here. Built
+    once per app, on a copy: the routes' own ``responses`` and ``openapi_extra`` are left as declared.
     """
     if app.openapi_schema is None:
-        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        schema = copy.deepcopy(
+            get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        )
         components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in COMPONENTS:
-            found = model.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
-            for name, shape in (*found.pop("$defs", {}).items(), (model.__name__, found)):
-                if components.setdefault(name, shape) != shape:
-                    raise ValueError(f"two OpenAPI components are named {name!r}")
+        for name, shape in _components().items():
+            if components.setdefault(name, shape) != shape:
+                raise ValueError(f"two OpenAPI components are named {name!r}")
+        _add_examples(schema.get("paths", {}))
         app.openapi_schema = schema
     return app.openapi_schema

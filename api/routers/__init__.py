@@ -7,8 +7,8 @@ mistake reads the same over HTTP as in a file or on the command line.
 
 from fastapi import APIRouter
 
-from api.routers import check, page, resources, scenarios
+from api.routers import check, docs, page, resources, scenarios
 
 __all__ = ["ROUTERS"]
 
-ROUTERS: tuple[APIRouter, ...] = (check.router, scenarios.router, resources.router, page.router)
+ROUTERS: tuple[APIRouter, ...] = (check.router, scenarios.router, resources.router, docs.router, page.router)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationInfo
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, GetJsonSchemaHandler, StringConstraints, ValidationInfo
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from engine.common.dates import DATE_MESSAGE, parse_date
 
@@ -83,13 +85,31 @@ def _resolver(kind: str, what: str) -> Callable[[object, ValidationInfo], object
     return resolve
 
 
+@dataclass(frozen=True, slots=True)
+class _Described:
+    """A description in the JSON schema of a type (``Field`` describes fields, not the items of a list)."""
+
+    text: str
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.setdefault("description", self.text)
+        return schema
+
+
 #: A field that names a state: its code, alpha-2 code, name or an alias, resolved to the code.
 StateCode = Annotated[
-    str, BeforeValidator(_resolver("state", "states")), StringConstraints(min_length=1, max_length=200)
+    str,
+    BeforeValidator(_resolver("state", "states")),
+    StringConstraints(min_length=1, max_length=200),
+    _Described("a state: its code (ARM), alpha-2 code (AM), name (Armenia) or an alias the world declares"),
 ]
 #: A field that names an organisation: its code, name or an alias, resolved to the code.
 OrgCode = Annotated[
-    str, BeforeValidator(_resolver("org", "organisations")), StringConstraints(min_length=1, max_length=200)
+    str,
+    BeforeValidator(_resolver("org", "organisations")),
+    StringConstraints(min_length=1, max_length=200),
+    _Described("an organisation: its code (SCO), name or an alias the world declares"),
 ]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 ConditionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,99}$")]

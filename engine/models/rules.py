@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from engine.models._base import (
     DEFAULT_STATUSES,
@@ -48,7 +48,7 @@ class Stage(Model):
     #: What the stage is called in prose ("invitation", "ratification"); default from its voters.
     name: Key | None = None
     by: Group
-    pass_: PassRule = Field(alias="pass")
+    pass_: PassRule = Field(alias="pass", description="unanimity, majority, two_thirds or {at_least: N}")
     veto: Group | None = None
 
     def pass_syntax(self) -> Any:
@@ -65,8 +65,17 @@ class Version(Model):
     decision: tuple[Stage, ...] = ()
 
 
+def _org_or_code(schema: dict[str, Any]) -> None:
+    # The schema says what `_code_or_org` accepts: the code as `org` or as `code`, never both.
+    schema["properties"]["code"] = dict(schema["properties"]["org"], title="Code")
+    schema["required"] = [name for name in schema["required"] if name != "org"]
+    schema["oneOf"] = [{"required": ["org"]}, {"required": ["code"]}]
+
+
 class Organization(Model):
     """An organisation and its rule versions: the body of ``rules/<ORG>.yaml``."""
+
+    model_config = ConfigDict(json_schema_extra=_org_or_code)
 
     code: DeclaredOrgCode = Field(alias="org", validation_alias="org")
     name: Text

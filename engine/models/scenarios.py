@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import Discriminator, Field, StringConstraints, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from engine.models._base import ConditionId, IsoDate, Model, OrgCode, StateCode, Text
 from engine.models.events import Event
@@ -75,8 +75,20 @@ class MatrixSpec(Model):
     states: tuple[StateCode, ...] | None = None
 
 
+def _kind_required(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    # A question is known by its kind's key (``_question_kind``), even where the spec has defaults
+    # (``matrix: {}``): the schema requires the key, as the parser does.
+    kind = getattr(cls, "kind", None)
+    if isinstance(kind, str):
+        required: list[str] = schema.setdefault("required", [])
+        if kind not in required:
+            required.append(kind)
+
+
 class QuestionBase(Model):
     """What every question may set: an id, its own date and its own assumption about silent voters."""
+
+    model_config = ConfigDict(json_schema_extra=_kind_required)
 
     id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
     as_of: IsoDate | None = None
