@@ -354,8 +354,11 @@ def _one_per_mistake(errors: list[_Error]) -> list[_Error]:
     kept = [e for e in errors if id(e) not in dropped]
     # 2. A failure is reported where it is most specific: an error whose location encloses
     #    another's (a list too short once its failing items are gone, a union) is a consequence.
+    # Every proper prefix of a location, once: linear in the errors, where comparing each error with
+    # every other made a body of thousands of mistakes take minutes to refuse.
     locs = {e.loc if e.union is None else e.loc[:-1] for e in kept}
-    kept = [e for e in kept if not any(other[: len(_loc(e))] == _loc(e) and other != _loc(e) for other in locs)]
+    enclosing = {loc[:k] for loc in locs for k in range(len(loc))}
+    kept = [e for e in kept if _loc(e) not in enclosing]
     # 3. A misspelt required key is one mistake, not a missing field and an unknown one.
     missing = {(e.loc[:-1], str(e.loc[-1])): e for e in kept if e.type == "missing"}
     merged: set[int] = set()
