@@ -391,20 +391,15 @@ class Assessed(CompiledCheck):
 
 
 @dataclass(frozen=True, eq=False)
-class AllOf(CompiledCheck):
+class _Combinator(CompiledCheck):
+    """What ``all`` and ``any`` share: their parts, and that an outcome is explained by the parts
+    that have that outcome."""
+
     parts: tuple[CompiledCheck, ...]
 
     @property
     def about_applicant(self) -> bool:  # type: ignore[override]
         return all(p.about_applicant for p in self.parts)
-
-    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
-        holds, fails = ctx.all, 0
-        for part in self.parts:
-            h, f = part.masks(ctx)
-            holds &= h
-            fails |= f
-        return holds, fails
 
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         if outcome == "holds":
@@ -417,6 +412,17 @@ class AllOf(CompiledCheck):
             if part.outcome(ctx, i) == outcome:
                 out |= part.parties(ctx, i, outcome)
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class AllOf(_Combinator):
+    def _masks(self, ctx: OrgContext) -> tuple[int, int]:
+        holds, fails = ctx.all, 0
+        for part in self.parts:
+            h, f = part.masks(ctx)
+            holds &= h
+            fails |= f
+        return holds, fails
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = NOTHING if want else ()
@@ -430,13 +436,7 @@ class AllOf(CompiledCheck):
 
 
 @dataclass(frozen=True, eq=False)
-class AnyOf(CompiledCheck):
-    parts: tuple[CompiledCheck, ...]
-
-    @property
-    def about_applicant(self) -> bool:  # type: ignore[override]
-        return all(p.about_applicant for p in self.parts)
-
+class AnyOf(_Combinator):
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         holds, fails = 0, ctx.all
         for part in self.parts:
@@ -444,18 +444,6 @@ class AnyOf(CompiledCheck):
             holds |= h
             fails &= f
         return holds, fails
-
-    def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
-        if outcome == "holds":
-            return []
-        return [e for p in self.parts if p.outcome(ctx, i) == outcome for e in p.explain(ctx, i, outcome)]
-
-    def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
-        out = 0
-        for part in self.parts:
-            if part.outcome(ctx, i) == outcome:
-                out |= part.parties(ctx, i, outcome)
-        return out
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = () if want else NOTHING
