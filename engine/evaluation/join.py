@@ -32,7 +32,7 @@ from engine.evaluation.verdict import (
     VerdictName,
 )
 
-__all__ = ["combine", "join", "outcome_on", "rules_in_force", "verdict_on"]
+__all__ = ["combine", "join", "outcome_on", "rules_in_force", "unblocking_changes", "verdict_on"]
 
 #: Most remedies reported for one verdict, smallest first.
 MAX_REMEDIES = REMEDIES.file
@@ -193,6 +193,30 @@ def _remedies(
         changes = tuple(change_syntax(c, day) for c in sorted(option))
         remedies.append(Remedy(changes, tuple(lifted)))
     return tuple(remedies), tuple(stuck)
+
+
+def unblocking_changes(world: World, state: str, org: str, on: date, kinds: Sequence[str]) -> frozenset[Change]:
+    """Single changes (of the verbs ``kinds``) that may take the applicant out of ``blocked``.
+
+    A change can only unblock if every failing condition stops failing, so it must appear in some
+    alternative that lifts each of them. It need not be a whole remedy on its own: a condition
+    ``all`` of an unknown judgement and a missing relation fails, and establishing the relation
+    leaves it unknown, which is no longer blocked. These are candidates; callers confirm them.
+    """
+    snap = world.as_of(on)
+    i = world.index[state]
+    version = rules_in_force(world.rules.orgs[org], on)
+    ctx = OrgContext(snap, org)
+    bit = 1 << i
+    found: frozenset[Change] | None = None
+    for condition in version.conditions:
+        if not condition.check.masks(ctx)[1] & bit:
+            continue
+        changes = frozenset(c for option in condition.check.lift(ctx, i, True) for c in option if c[0] in kinds)
+        found = changes if found is None else found & changes
+        if not found:
+            return frozenset()
+    return found or frozenset()
 
 
 def outcome_on(

@@ -2,9 +2,10 @@
 
 A change unlocks (X, O) when X is blocked from O now and is not once the change is made. A new
 relation or recognition only bears on the verdicts of its two parties, and it unlocks (X, O)
-exactly when it is, on its own, a remedy for (X, O) with nothing irremediable left and a decision
-that can still pass. So the candidates come from the one-change remedies of the blocked verdicts,
-and each is then confirmed by evaluating the date's snapshot with the change made.
+only if it lifts every condition (X, O) fails, or turns it unknown, and the decision can still pass.
+So the candidates are the changes found in the lifts of every failing condition of a blocked
+verdict (not only whole one-change remedies: a change can leave a condition open instead of
+failing), and each is then confirmed by evaluating the date's snapshot with the change made.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 
 from engine import models as m
 from engine.common.budget import spend
+from engine.compiler.remedies import change_syntax
 from engine.compiler.world import World
-from engine.evaluation.join import join, verdict_on
+from engine.evaluation.join import unblocking_changes, verdict_on
 from engine.evaluation.sweep import matrix
 from engine.evaluation.tally import Assume
 from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
@@ -64,14 +66,11 @@ def leverage(
     for k, row in enumerate(blocked):
         if progress is not None:
             progress(k, len(blocked))
-        verdict = join(world, row.state, row.org, on, assume=assume)
-        if verdict.irremediable or verdict.decision.outcome == "fails":
-            continue
-        for remedy in verdict.remedies:
-            if len(remedy.changes) == 1 and next(iter(remedy.changes[0])) in kinds:
-                change = {k2: v for k2, v in remedy.changes[0].items() if k2 != "on"}
-                entry = candidates.setdefault(_key(change), (change, set()))
-                entry[1].add((row.state, row.org))
+        spend(1)
+        for atom in unblocking_changes(world, row.state, row.org, on, kinds):
+            change = {k2: v for k2, v in change_syntax(atom, day).items() if k2 != "on"}
+            entry = candidates.setdefault(_key(change), (change, set()))
+            entry[1].add((row.state, row.org))
     confirmed = []
     snap = world.as_of(on)
     index = world.index
