@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
@@ -26,7 +27,7 @@ from api.middleware.conditional import Conditional
 from api.middleware.context import RequestContext
 from api.routers import ROUTERS
 from api.settings import Settings
-from api.workers import Pool
+from api.workers import SWITCH_INTERVAL, Pool
 from engine.common.dates import today
 from engine.common.limits import BODY_BYTES
 from engine.workspace import Workspace
@@ -60,6 +61,7 @@ def _compiled(workspace: Workspace, settings: Settings) -> Callable[[FastAPI], A
         # full collection does not walk it in the middle of a request (it was the p99 tail).
         gc.collect()
         gc.freeze()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         app.state.ready = True
         log.info(
             "accede ready: world %s, revision %s, %d evaluation threads",
