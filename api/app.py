@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import schemas
+from api.answers import AnswerCache
 from api.handlers import HANDLERS
 from api.logs import configure
 from api.middleware.body_limit import BodyLimit
@@ -100,6 +101,8 @@ def create_app(ws: Workspace | None = None, settings: Settings | None = None) ->
     app.state.ready = False
     app.state.pool = Pool(settings.threads, settings.work, settings.deadline)
     app.state.decisions = _decision_log(settings.decision_log)
+    # A decision log records every answer as it is computed, so a kept log keeps no answer cache.
+    app.state.answers = AnswerCache(0 if settings.decision_log else settings.answer_cache)
     # Added innermost first: the request context is outermost, so its log line sees every status.
     app.add_middleware(BodyLimit, limit=BODY_BYTES.served)
     app.add_middleware(Conditional)

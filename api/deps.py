@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
 
+from api.answers import AnswerCache
 from api.limits import within_limits
 from api.workers import Pool
 from engine.common.dates import parse_day, today
@@ -22,7 +23,20 @@ from engine.reading.json_strict import read_json
 from engine.reading.yaml12 import Document
 from engine.workspace import Workspace
 
-__all__ = ["AsOf", "CheckBody", "ScenarioBody", "Strict", "Ws", "compute", "parse_as_of", "strict_query", "workspace"]
+__all__ = [
+    "AsOf",
+    "CheckBody",
+    "ScenarioBody",
+    "Strict",
+    "Ws",
+    "cached",
+    "check_body",
+    "compute",
+    "parse_as_of",
+    "scenario_body",
+    "strict_query",
+    "workspace",
+]
 
 
 async def workspace(request: Request) -> Workspace:
@@ -60,10 +74,42 @@ async def strict_query(request: Request) -> None:
         )
 
 
-async def compute(request: Request, fn: Callable[[], Any]) -> Response:
-    """``fn()`` in the evaluation pool, under the service's budget and deadline; its JSON as the answer."""
+def _key(request: Request, asked: bytes, day: date | None) -> tuple[str, str, bytes]:
+    query: bytes = request.scope["query_string"]
+    return (f"{request.method} {request.url.path}", (day or today()).isoformat(), query + b"\n" + asked)
+
+
+async def cached(request: Request, day: date | None = None) -> Response | None:
+    """The answer given before to the same request (route, query string, body) on the same day
+    (``day``, today by default), if the answer cache (``api.answers``) still has it.
+
+    Routes with a body ask this first, before reading the body: a question asked again costs a
+    look-up, not a parse.
+    """
+    answers: AnswerCache = request.app.state.answers
+    found = answers.get(_key(request, await request.body(), day))
+    return None if found is None else Response(found, media_type="application/json", headers=_HIT)
+
+
+async def compute(request: Request, fn: Callable[[], Any], day: date | None = None) -> Response:
+    """``fn()`` in the evaluation pool, under the service's budget and deadline; its JSON as the answer.
+
+    A GET (no body) is looked up in the answer cache first; every answer is kept there, and
+    ``Accede-Cache`` says whether it was computed (``miss``) or given again (``hit``).
+    """
+    if request.method != "POST":
+        hit = await cached(request, day)
+        if hit is not None:
+            return hit
     pool: Pool = request.app.state.pool
-    return Response(await pool.compute(fn), media_type="application/json")
+    answer = await pool.compute(fn)
+    answers: AnswerCache = request.app.state.answers
+    answers.put(_key(request, await request.body(), day), answer)
+    return Response(answer, media_type="application/json", headers=_MISS)
+
+
+_HIT = {"Accede-Cache": "hit"}
+_MISS = {"Accede-Cache": "miss"}
 
 
 def parse_as_of(text: str | None) -> date:

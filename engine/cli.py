@@ -364,6 +364,7 @@ _SERVE_ENV = {
     "log_format": "ACCEDE_LOG_FORMAT",
     "cors_origins": "ACCEDE_CORS_ORIGINS",
     "decision_log": "ACCEDE_DECISION_LOG",
+    "answer_cache": "ACCEDE_ANSWER_CACHE",
     "work": "ACCEDE_WORK",
     "deadline": "ACCEDE_DEADLINE",
 }
@@ -583,6 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-format", help="json or text (ACCEDE_LOG_FORMAT; default json)")
     serve.add_argument("--cors-origins", help="comma-separated browser origins allowed (ACCEDE_CORS_ORIGINS)")
     serve.add_argument("--decision-log", help="append one JSON line per answer to FILE (ACCEDE_DECISION_LOG)")
+    serve.add_argument("--answer-cache", help="answers kept for questions asked again, 0 for none (ACCEDE_ANSWER_CACHE)")
     serve.add_argument("--work", help="work units per request (ACCEDE_WORK)")
     serve.add_argument("--deadline", help="seconds per request (ACCEDE_DEADLINE)")
     serve.set_defaults(func=cmd_serve)

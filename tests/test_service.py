@@ -358,12 +358,49 @@ def test_cors_is_off_by_default_and_opt_in(workspace: Workspace) -> None:
         )
 
 
+def test_a_question_asked_again_is_answered_from_the_cache_with_the_same_bytes(workspace: Workspace) -> None:
+    with TestClient(create_app(workspace, Settings())) as fresh:
+        first = fresh.post("/v1/check", json=ARMENIA)
+        again = fresh.post("/v1/check", json=ARMENIA)
+        other = fresh.post("/v1/check", json={**ARMENIA, "state": "AZE"})
+        get_first = fresh.get("/v1/states/ARM?as_of=2025-09-01")
+        get_again = fresh.get("/v1/states/ARM?as_of=2025-09-01")
+        get_other = fresh.get("/v1/states/ARM?as_of=2025-09-02")
+        refused = [fresh.post("/v1/check", json={**ARMENIA, "state": "XXX"}) for _ in range(2)]
+    assert [r.headers["accede-cache"] for r in (first, again, other)] == ["miss", "hit", "miss"]
+    assert again.content == first.content
+    assert other.content != first.content
+    assert [r.headers["accede-cache"] for r in (get_first, get_again, get_other)] == ["miss", "hit", "miss"]
+    assert get_again.content == get_first.content
+    assert [r.status_code for r in refused] == [422, 422]
+    assert "accede-cache" not in refused[1].headers
+
+
+def test_the_answer_cache_is_bounded_in_entries_and_bytes() -> None:
+    from api.answers import AnswerCache  # noqa: PLC0415
+
+    cache = AnswerCache(entries=3, max_bytes=1000)
+    for k in range(5):
+        cache.put(("POST /v1/check", "2025-09-01", str(k).encode()), b"x" * 100)
+    assert len(cache) == 3
+    assert cache.get(("POST /v1/check", "2025-09-01", b"0")) is None
+    assert cache.get(("POST /v1/check", "2025-09-01", b"4")) == b"x" * 100
+    cache.put(("POST /v1/check", "2025-09-01", b"big"), b"y" * 900)
+    assert len(cache) == 1, "bytes bound the cache as well as entries"
+    off = AnswerCache(entries=0)
+    off.put(("GET /", "2025-09-01", b""), b"z")
+    assert len(off) == 0
+
+
 def test_the_decision_log_records_every_answer(workspace: Workspace, tmp_path: Path) -> None:
     log = tmp_path / "decisions.jsonl"
     with TestClient(create_app(workspace, Settings(decision_log=str(log)))) as logged:
         logged.post("/v1/check", json=ARMENIA, headers={"x-request-id": "r1"})
-    (line,) = log.read_text(encoding="utf-8").splitlines()
-    entry = json.loads(line)
+        again = logged.post("/v1/check", json=ARMENIA, headers={"x-request-id": "r2"})
+    assert again.headers["accede-cache"] == "miss", "a kept decision log keeps no answer cache"
+    first, second = (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())
+    entry = first
+    assert second["id"] == "r2"
     assert (entry["id"], entry["kind"], entry["as_of"]) == ("r1", "check", "2025-09-01")
     assert entry["answer"]["verdict"] in ("blocked", "undetermined", "eligible")
 

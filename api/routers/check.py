@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import CheckBody, Strict, Ws, compute
+from api.deps import Strict, Ws, cached, check_body, compute
 from api.schemas import body, ok
 from engine.common.dates import today
 
@@ -19,9 +19,13 @@ router = APIRouter(tags=["verdicts"], dependencies=[Strict])
 
 
 @router.post("/v1/check", responses=ok("JoinResult"), openapi_extra=body("CheckRequest"))
-async def check(request: Request, doc: CheckBody, ws: Ws) -> Response:
+async def check(request: Request, ws: Ws) -> Response:
     """One verdict: conditions with evidence, the decision tally, remedies. Same JSON as `accede check --json`."""
     day = today()
+    hit = await cached(request, day)
+    if hit is not None:
+        return hit
+    doc = await check_body(request)
 
     def answer() -> dict[str, Any]:
         result = ws.check_request(doc, day).to_json()
@@ -37,4 +41,4 @@ async def check(request: Request, doc: CheckBody, ws: Ws) -> Response:
             )
         return result
 
-    return await compute(request, answer)
+    return await compute(request, answer, day)

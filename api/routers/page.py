@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 
-from api.deps import ScenarioBody, Strict, Ws, compute
+from api.deps import Strict, Ws, cached, compute, scenario_body
 from engine.common.errors import AccedeError, Problem
 from engine.evaluation.describe import vocabulary
 from engine.evaluation.sweep import matrix
@@ -76,9 +76,13 @@ async def names(request: Request, ws: Ws) -> Response:
 
 
 @router.post("/v1/explain", dependencies=[Strict])
-async def memos(request: Request, doc: ScenarioBody, ws: Ws) -> Response:
+async def memos(request: Request, ws: Ws) -> Response:
     """A scenario document (as ``POST /v1/scenarios/run`` takes it) answered as memo sentences:
     ``{"revision", "memos": {question id: text}}`` for each of its join questions."""
+    hit = await cached(request)
+    if hit is not None:
+        return hit
+    doc = await scenario_body(request)
 
     def answer() -> dict[str, Any]:
         result = ws.run_document(doc)

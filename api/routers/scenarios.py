@@ -10,15 +10,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import ScenarioBody, Strict, Ws, compute
+from api.deps import Strict, Ws, cached, compute, scenario_body
 from api.schemas import body, ok
 
 router = APIRouter(tags=["scenarios"], dependencies=[Strict])
 
 
 @router.post("/v1/scenarios/run", responses=ok("ScenarioResult"), openapi_extra=body("Scenario"))
-async def run_scenario(request: Request, doc: ScenarioBody, ws: Ws) -> Response:
+async def run_scenario(request: Request, ws: Ws) -> Response:
     """Answer every question of a scenario; `world` is `default` or written inline."""
+    hit = await cached(request)
+    if hit is not None:
+        return hit
+    doc = await scenario_body(request)
 
     def answer() -> dict[str, Any]:
         result = ws.run_document(doc).to_json()
