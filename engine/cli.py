@@ -584,7 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-format", help="json or text (ACCEDE_LOG_FORMAT; default json)")
     serve.add_argument("--cors-origins", help="comma-separated browser origins allowed (ACCEDE_CORS_ORIGINS)")
     serve.add_argument("--decision-log", help="append one JSON line per answer to FILE (ACCEDE_DECISION_LOG)")
-    serve.add_argument("--answer-cache", help="answers kept for questions asked again, 0 for none (ACCEDE_ANSWER_CACHE)")
+    serve.add_argument("--answer-cache", help="answers kept to give again, 0 for none (ACCEDE_ANSWER_CACHE)")
     serve.add_argument("--work", help="work units per request (ACCEDE_WORK)")
     serve.add_argument("--deadline", help="seconds per request (ACCEDE_DEADLINE)")
     serve.set_defaults(func=cmd_serve)
