@@ -1,0 +1,1 @@
+"""Tools for people who keep rules as code: formatting, schemas, rule diffs, coverage, the pytest plugin."""
