@@ -7,6 +7,7 @@ scenario's changes and amendments live in a new world layered on top of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -123,13 +124,18 @@ def _asked(
     return Asked(world, doc, ("questions", k), on, question.assume or scenario.assume, problems)
 
 
-def run(prepared: Prepared, progress: Progress | None = None) -> ScenarioResult:
-    """Answer every question of a prepared scenario (``progress`` hears of long sweeps)."""
+def run(
+    prepared: Prepared, progress: Progress | None = None, select: Callable[[str], bool] | None = None
+) -> ScenarioResult:
+    """Answer every question of a prepared scenario (``progress`` hears of long sweeps); with
+    ``select``, only the questions whose id it accepts (a test run filtered by ``-k``)."""
     scenario = prepared.scenario
     answers: list[Answer] = []
     verdicts: dict[str, Result] = {}
     for k, question in enumerate(scenario.questions):
         qid = question_id(question, k)
+        if select is not None and not select(qid):
+            continue
         kind = KINDS[question.kind]
         asked = _asked(prepared.world, prepared.doc, scenario, question, k, problems=[])
         result = kind.answer(question, asked, prepared.prepared.get(k), progress)

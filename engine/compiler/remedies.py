@@ -13,7 +13,19 @@ from typing import Any, get_origin
 from engine import models as m
 from engine.common.limits import REMEDY_OPTIONS
 
-__all__ = ["NOTHING", "Change", "Options", "both", "change_syntax", "either", "event_change", "minimise", "same_change"]
+__all__ = [
+    "NOTHING",
+    "Change",
+    "Options",
+    "both",
+    "change_syntax",
+    "change_text",
+    "either",
+    "event_change",
+    "minimise",
+    "parse_change",
+    "same_change",
+]
 
 #: An atomic change a remedy may propose, e.g. ``("establish", "ARM", "PAK")``.
 Change = tuple[str, ...]
@@ -106,3 +118,30 @@ def change_syntax(change: Change, day: str) -> dict[str, Any]:
             out[alias] = rest.pop(0)
     out["from" if m.VERBS[change[0]].interval else "on"] = day
     return out
+
+
+def parse_change(syntax: dict[str, Any]) -> Change:
+    """The change a remedy's event syntax stands for: ``change_syntax`` read back (its date dropped)."""
+    verb = next(k for k in syntax if k in _LAYOUTS)
+    out: list[str] = [verb]
+    for _name, alias, shape in _LAYOUTS[verb]:
+        value = syntax[alias]
+        if shape == "pair":
+            out.extend(value)
+        elif shape == "bool":
+            out.append("true" if value else "false")
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def change_text(change: Change) -> str:
+    """A change as an analyst writes it, without its date: ``{establish: [ARM, PAK]}``."""
+    fields = []
+    rest = list(change[1:])
+    for _name, alias, shape in _LAYOUTS[change[0]]:
+        if shape == "pair":
+            fields.append(f"{alias}: [{rest.pop(0)}, {rest.pop(0)}]")
+        else:
+            fields.append(f"{alias}: {rest.pop(0)}")
+    return "{" + ", ".join(fields) + "}"

@@ -30,6 +30,7 @@ __all__ = [
     "LeverageExpectation",
     "LeverageQuestion",
     "LeverageSpec",
+    "MatrixExpectation",
     "MatrixQuestion",
     "MatrixSpec",
     "OrderExpectation",
@@ -37,11 +38,14 @@ __all__ = [
     "OrderSpec",
     "Question",
     "QuestionBase",
+    "RemedyExpectation",
     "Replacement",
+    "RowExpectation",
     "Scenario",
     "TimelineExpectation",
     "TimelineQuestion",
     "TimelineSpec",
+    "ToSettleExpectation",
     "Trust",
     "VerdictName",
 ]
@@ -52,12 +56,50 @@ Assume = Literal["unknown", "support", "oppose"]
 Trust = Literal["low", "medium", "high"]
 
 
+class ToSettleExpectation(Model):
+    """What must be open in an undetermined verdict: exactly these conditions and decision stages."""
+
+    conditions: tuple[ConditionId, ...] = ()
+    stages: tuple[Annotated[str, StringConstraints(min_length=1, max_length=100)], ...] = ()
+
+
+class RemedyExpectation(Model):
+    """Changes some remedy must propose (``offered``), and changes no remedy may (``not_offered``).
+
+    Changes are written as events without a date; a pair matches in either order.
+    """
+
+    offered: tuple[Event, ...] = ()
+    not_offered: tuple[Event, ...] = ()
+
+
 class Expectation(Model):
-    """What a ``join`` answer must say: the verdict, the exact failing ids, ids that must hold."""
+    """What a ``join`` answer must say: the verdict, the exact failing ids, ids that must hold,
+    what would settle it, the remedies offered, and the decision's outcome."""
 
     verdict: VerdictName | None = None
     failing: tuple[ConditionId, ...] | None = None
     holding: tuple[ConditionId, ...] | None = None
+    to_settle: ToSettleExpectation | None = None
+    remedies: RemedyExpectation | None = None
+    decision: Literal["passes", "fails", "unknown"] | None = None
+
+
+class RowExpectation(Model):
+    """One row a ``matrix`` answer must contain: the state's verdict (in ``org``, which may be left
+    out when the sweep has one organisation), and its failing ids if given."""
+
+    state: StateCode
+    org: OrgCode | None = None
+    verdict: VerdictName
+    failing: tuple[ConditionId, ...] | None = None
+
+
+class MatrixExpectation(Model):
+    """What a ``matrix`` answer must say: rows it contains, and how many rows have each verdict."""
+
+    rows: tuple[RowExpectation, ...] | None = None
+    counts: dict[VerdictName, Annotated[int, Field(ge=0)]] | None = None
 
 
 class JoinSpec(Model):
@@ -109,6 +151,7 @@ class MatrixQuestion(QuestionBase):
 
     kind: ClassVar[str] = "matrix"
     matrix: MatrixSpec = MatrixSpec()
+    expect: MatrixExpectation | None = None
 
 
 class OrderSpec(Model):

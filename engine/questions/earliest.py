@@ -104,4 +104,12 @@ def _expect(question: m.EarliestQuestion, result: EarliestResult) -> dict[str, A
     return outcome(out)
 
 
-register(QuestionKind("earliest", m.EarliestQuestion, _check, _answer, _expect))
+def _observe(question: m.EarliestQuestion, result: EarliestResult) -> dict[str, Any]:
+    return {
+        "date": result.found.isoformat() if result.found is not None else None,
+        "never": result.found is None,
+        "verdict": result.verdict,
+    }
+
+
+register(QuestionKind("earliest", m.EarliestQuestion, _check, _answer, _expect, _observe))

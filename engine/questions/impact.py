@@ -121,4 +121,11 @@ def _expect(question: m.ImpactQuestion, result: ImpactResult) -> dict[str, Any] 
     return outcome(out)
 
 
-register(QuestionKind("impact", m.ImpactQuestion, _check, _answer, _expect))
+def _observe(question: m.ImpactQuestion, result: ImpactResult) -> dict[str, Any]:
+    rows = result.to_json()["changed"]
+    # ``includes`` is rewritten with as many of the current changes as it listed: a sample, not a dump.
+    wanted = len(question.expect.includes or ()) if question.expect is not None else 0
+    return {"count": len(rows), "includes": rows[: max(wanted, 1)]}
+
+
+register(QuestionKind("impact", m.ImpactQuestion, _check, _answer, _expect, _observe))

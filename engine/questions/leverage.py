@@ -131,4 +131,10 @@ def _expect(question: m.LeverageQuestion, result: LeverageResult) -> dict[str, A
     return outcome(out)
 
 
-register(QuestionKind("leverage", m.LeverageQuestion, _check, _answer, _expect))
+def _observe(question: m.LeverageQuestion, result: LeverageResult) -> dict[str, Any]:
+    changes = [{k: v for k, v in change.items() if k != "on"} for change, _ in result.ranking]
+    wanted = len(question.expect.includes or ()) if question.expect is not None else 0
+    return {"first": changes[0] if changes else None, "includes": changes[: max(wanted, 1)]}
+
+
+register(QuestionKind("leverage", m.LeverageQuestion, _check, _answer, _expect, _observe))

@@ -191,4 +191,13 @@ def _expect(question: m.OrderQuestion, result: OrderResult) -> dict[str, Any] | 
     return outcome(out)
 
 
-register(QuestionKind("order", m.OrderQuestion, _check, _answer, _expect))
+def _observe(question: m.OrderQuestion, result: OrderResult) -> dict[str, Any]:
+    wanted = len(question.expect.includes or ()) if question.expect is not None else 0
+    return {
+        "largest": result.largest,
+        "includes": [list(o) for o in result.feasible[: max(wanted, 1)]],
+        "conflicts": [[a, b] for a, b, _ in result.conflicts],
+    }
+
+
+register(QuestionKind("order", m.OrderQuestion, _check, _answer, _expect, _observe))

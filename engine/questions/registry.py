@@ -86,7 +86,8 @@ def in_force(org: CompiledOrg) -> str:
 @dataclass(frozen=True)
 class QuestionKind:
     """A kind of question: its model, the checks run before anything is answered, the answer, and
-    the comparison with what the analyst expected (``None`` for kinds without expectations).
+    the comparison with what the analyst expected (``None`` for kinds without expectations), and
+    what the answer says for each expectation key (``observe``, so expectations can be rewritten).
 
     ``check`` returns what ``answer`` needs beyond the question (forbidden changes, a what-if world).
     """
@@ -96,6 +97,8 @@ class QuestionKind:
     check: Callable[[Any, Asked], Any]
     answer: Callable[[Any, Asked, Any, Progress | None], Result]
     expect: Callable[[Any, Any], dict[str, Any] | None] | None = None
+    #: Each expectation key as the current answer would write it, for ``accede test --update``.
+    observe: Callable[[Any, Any], dict[str, Any]] | None = None
 
 
 #: Every kind, by the key a scenario writes (``join``, ``matrix``...).

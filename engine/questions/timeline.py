@@ -85,4 +85,12 @@ def _expect(question: m.TimelineQuestion, result: TimelineResult) -> dict[str, A
     return outcome(out)
 
 
-register(QuestionKind("timeline", m.TimelineQuestion, _check, _answer, _expect))
+def _observe(question: m.TimelineQuestion, result: TimelineResult) -> dict[str, Any]:
+    intervals = [
+        {"from": b.start.isoformat(), "verdict": b.verdict, **({"failing": list(b.failing)} if b.failing else {})}
+        for b in result.intervals
+    ]
+    return {"intervals": intervals, "includes": intervals}
+
+
+register(QuestionKind("timeline", m.TimelineQuestion, _check, _answer, _expect, _observe))

@@ -24,6 +24,7 @@ from engine.reading.schema_errors import findings, original_path, prune, transla
 from engine.reading.yaml12 import Document, Path_, format_path, read_yaml
 
 __all__ = [
+    "YAML_SUFFIXES",
     "Located",
     "WorldInput",
     "display",
@@ -33,11 +34,13 @@ __all__ = [
     "load_rule_file",
     "load_scenario",
     "load_world_folder",
+    "looks_like_scenario",
     "parse_event",
     "parse_events",
     "pruned_view",
     "scenario_files",
     "validate",
+    "yaml_files",
 ]
 
 T = TypeVar("T", bound=BaseModel)
@@ -334,12 +337,39 @@ def is_world_folder(folder: Path) -> bool:
     return (folder / "world.yaml").is_file()
 
 
+#: The suffixes of YAML files: folders are searched for both.
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_SCENARIO_KEY = re.compile(r"^(scenario|questions)[ \t]*:", re.MULTILINE)
+
+
+def looks_like_scenario(path: Path) -> bool:
+    """Whether a YAML file is meant as a scenario: a top-level ``scenario:`` or ``questions:`` key.
+
+    The one test every command uses to pick scenario files out of a folder, so ``run``, ``test``
+    and ``lint`` never classify the same file differently; a file meant as a scenario with a
+    misspelt or missing field is still picked, and its problems reported. A textual test: a
+    folder's world files (some are large) are not parsed just to be passed over.
+    """
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True  # unreadable: let reading it report why
+    return _SCENARIO_KEY.search(head) is not None
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every ``.yaml`` and ``.yml`` file under a folder, in path order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
 def scenario_files(paths: Sequence[str]) -> Iterator[Path]:
-    """The scenario files named on a command line: files as given, folders searched for ``*.yaml``."""
+    """The scenario files named on a command line: files as given, folders searched for scenario
+    files (``.yaml`` and ``.yml`` that ``looks_like_scenario``)."""
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.yaml") if p.is_file())
+            yield from (p for p in yaml_files(path) if looks_like_scenario(p))
         elif path.is_file():
             yield path
         else:
@@ -352,7 +382,7 @@ def lint_targets(name: str) -> list[Path] | None:
     if path.is_dir() and is_world_folder(path):
         return [path / "world.yaml"]
     if path.is_dir():
-        return sorted(p for p in path.rglob("*.yaml") if p.is_file())
+        return yaml_files(path)
     if path.is_file():
         return [path]
     return None
