@@ -16,6 +16,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The broken scenario files are inputs of tests/test_broken_files.py, which checks each one's
+# problems; accede's pytest plugin would otherwise collect each as a failing test file.
+collect_ignore_glob = ["broken/*"]
+
 
 @pytest.fixture(scope="session")
 def workspace() -> Workspace:

@@ -1,4 +1,9 @@
-"""The scenario files in fixtures/ are golden tests: every expectation in them must hold."""
+"""The scenario files in fixtures/ are golden tests: every expectation in them must hold.
+
+pytest collects each expectation as its own item through accede's plugin (``fixtures/scenarios``
+is a test path: ``pytest -k armenia-sco.yaml`` runs one file's); this module checks the suite
+itself and tells the Armenia story in detail.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,10 @@ def test_there_are_golden_scenarios() -> None:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_golden_scenario(path: Path, workspace: Workspace) -> None:
+def test_every_golden_scenario_tests_something(path: Path, workspace: Workspace) -> None:
+    # Each expectation is an item of its own (the plugin); a file without one would test nothing.
     result = workspace.run_file(path)
-    checked = [a for a in result.answers if a.expect is not None]
-    assert checked, f"{path.name} has no expectation, so it tests nothing"
-    failures = {a.id: a.expect["mismatches"] for a in checked if a.expect and not a.expect["passed"]}
-    assert not failures, failures
+    assert any(a.expect is not None for a in result.answers), f"{path.name} has no expectation"
 
 
 def test_armenia_story_reads_as_the_issue_says(workspace: Workspace) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from engine import models as m
+from engine.common.errors import did_you_mean
 from engine.evaluation.sweep import matrix
 from engine.evaluation.verdict import MatrixResult
 from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
@@ -28,6 +29,15 @@ def _check(question: m.MatrixQuestion, asked: Asked) -> None:
         elif row.org is not None and swept is not None and row.org not in swept:
             message = f"the sweep does not cover the {row.org} (orgs: {', '.join(swept)})"
             asked.problems.append(report("scenario.invalid-question", message))
+        else:
+            org = _row_org(question, row)
+            known = asked.world.orgs[org].condition_ids() if org in asked.world.orgs else frozenset()
+            for k, cid in enumerate(row.failing or ()):
+                if cid not in known:
+                    message = f"the {org} rules have no condition `{cid}`{did_you_mean(cid, known)}"
+                    asked.problems.append(
+                        asked.report("expect", "rows", j, "failing", k)("scenario.unknown-condition", message)
+                    )
 
 
 def _row_org(question: m.MatrixQuestion, row: m.RowExpectation) -> str:
