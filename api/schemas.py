@@ -6,7 +6,9 @@ interactive docs and schemathesis, which checks every response against them. Req
 are the engine's own models (``Scenario``, ``CheckRequest``), never restated here, and their
 schemas are the syntax users write (``by: members``, ``{members_of: UN}``, events keyed by verb).
 Result shapes are named for what they are (``JoinResult``, ``ExpectationOutcome``...), so no
-result shares a name with an input model; ``openapi`` refuses any two models of one name.
+result shares a name with an input model; ``openapi`` refuses any two models of one name. How a
+model's schema is made to describe what users write is ``engine.tooling.schema``'s, shared with
+``accede schema``.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import models_json_schema
 
 from engine import models as m
 from engine.models import CheckRequest
+from engine.tooling.schema import components
 
 __all__ = ["COMPONENTS", "EXAMPLES", "PROBLEMS", "Example", "body", "ok", "ok_list", "openapi"]
 
@@ -527,19 +529,8 @@ EXAMPLES: dict[tuple[str, str], tuple[Example, ...]] = {
 
 
 def _components() -> dict[str, Any]:
-    """Every model's schema in one namespace: a name two models share is refused, not merged.
-
-    One generation for all models, so pydantic sees every class: two of one name come out
-    module-qualified (``engine__models__...__Expectation``), which is the clash refused here.
-    """
-    refs, found = models_json_schema([(model, "validation") for model in COMPONENTS], ref_template=_REF, by_alias=True)
-    defs: dict[str, Any] = found.get("$defs", {})
-    clashes = sorted(name for name in defs if "__" in name)
-    if clashes:
-        raise ValueError(f"two models share a name in the OpenAPI document: {', '.join(clashes)}")
-    for (model, _), ref in refs.items():
-        assert ref == {"$ref": _REF.format(model=model.__name__)}, f"{model.__name__} is not its own component"
-    return defs
+    """Every model's schema in one namespace, in the syntax users write (``engine.tooling.schema``)."""
+    return components(COMPONENTS, _REF)
 
 
 def _add_examples(paths: dict[str, Any]) -> None:
