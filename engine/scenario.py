@@ -34,6 +34,8 @@ class Prepared:
     doc: Document
     #: What each question's checks prepared for its answer (forbidden changes, a what-if world...).
     prepared: dict[int, Any] = field(default_factory=dict)
+    #: The world the scenario names, before its amendments and changes (what a reviewer compares with).
+    base: World | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def prepare(doc: Document, scenario: m.Scenario, world: World) -> Prepared:
     ``world`` is the one the scenario names (``Workspace.read_scenario`` finds it first, since
     the names a scenario may use are that world's).
     """
-    world = world.trusting(scenario.trust)
+    world = base = world.trusting(scenario.trust)
     problems: list[Problem] = []
     for name, items, limit in (("changes", scenario.changes, CHANGES), ("questions", scenario.questions, QUESTIONS)):
         if len(items) > limit.file:
@@ -113,7 +115,7 @@ def prepare(doc: Document, scenario: m.Scenario, world: World) -> Prepared:
         prepared[k] = KINDS[question.kind].check(question, asked)
     if problems:
         raise AccedeError(problems)
-    return Prepared(scenario, world, doc, prepared)
+    return Prepared(scenario, world, doc, prepared, base)
 
 
 def _asked(

@@ -15,7 +15,9 @@ from rich.console import Console
 from engine.cli import answering, files, schema, service, testing
 from engine.cli._common import EXIT_BAD_INPUT, EXIT_PIPE
 from engine.common.budget import budget
-from engine.common.errors import AccedeError
+from engine.common.errors import AccedeError, Problem
+from engine.rendering.jsonout import dumps
+from engine.tooling.reports import sarif
 from engine.workspace import Workspace
 
 __all__ = ["main"]
@@ -37,6 +39,21 @@ class _Console(Console):
         raise BrokenPipeError
 
 
+def _report(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
+    """Bad input, as the output was asked for: under ``--json`` (or ``--format json``) one JSON
+    document ``{"errors": [...]}`` on standard output, under ``--format sarif`` a SARIF log; one
+    located line per problem on standard error in any case, and the count."""
+    shape = "json" if getattr(args, "json", False) else getattr(args, "format", None)
+    if shape == "json":
+        print(dumps({"errors": [p.as_dict() for p in problems]}))
+    elif shape == "sarif":
+        print(dumps(sarif(problems)))
+    for problem in problems:
+        print(problem.render(), file=sys.stderr)
+    n = len(problems)
+    print(f"{n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -51,10 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = args.func(args, ws, out)
         sys.stdout.flush()
     except AccedeError as exc:
-        for problem in exc.problems:
-            print(problem.render(), file=sys.stderr)
-        n = len(exc.problems)
-        print(f"{n} problem{'s' if n != 1 else ''}", file=sys.stderr)
+        _report(args, exc.problems)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (`accede run --json ... | head`): stop quietly, as Unix tools do.

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["CODES", "AccedeError", "Problem", "did_you_mean", "shown"]
+__all__ = ["CODES", "WARNINGS", "AccedeError", "Problem", "did_you_mean", "shown"]
 
 #: Every error code accede emits, with what it means. ``tests/broken/`` holds one file per code.
 CODES: dict[str, str] = {
@@ -57,6 +57,15 @@ CODES: dict[str, str] = {
     "internal.error": "the service failed on a request through no fault of the request (a bug; it is logged)",
 }
 
+#: What `accede lint --strict` warns of: not wrong, but what a reviewer of rules and tests wants to see.
+WARNINGS: dict[str, str] = {
+    "lint.no-source": "a rule condition names no article or document it encodes",
+    "lint.unused-amendment": "a scenario drops a condition that no rule version in force on its dates has",
+    "lint.no-expectation": "a question of a scenario file carries no `expect`, so `accede test` checks nothing of it",
+    "lint.implied-condition": "a condition implied by another of the same version can never be the one that fails",
+    "lint.same-version": "a rule version identical to the one before it (only its dates differ)",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -72,7 +81,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         # A typo in a code would silently break every client keyed on it.
-        if self.code not in CODES:
+        if self.code not in CODES and self.code not in WARNINGS:
             raise ValueError(f"unregistered error code {self.code!r}")
 
     def render(self) -> str:
