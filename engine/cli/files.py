@@ -91,16 +91,16 @@ def cmd_lint(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
             "warnings": [p.as_dict() for p in shown],
         }
         print(dumps(document))
-    else:
+    elif problems:
+        # As every command reports bad input: a line per problem, then the count (warnings after).
         for problem in [*problems, *shown]:
             print(problem.render(), file=sys.stderr)
-        found = plural(len(problems), "problem") + (f", {plural(len(shown), 'warning')}" if args.strict else "")
-        out.print(
-            f"{plural(checked, 'file')} checked, {found}"
-            if problems or shown
-            else f"{plural(checked, 'file')} checked, no problems",
-            highlight=False,
-        )
+        print(plural(len(problems), "problem"), file=sys.stderr)
+    else:
+        for warning in shown:
+            print(warning.render(), file=sys.stderr)
+        found = plural(len(shown), "warning") if shown else "no problems"
+        out.print(f"{plural(checked, 'file')} checked, {found}", highlight=False)
     if problems:
         return EXIT_BAD_INPUT
     return EXIT_FAILED if shown else EXIT_OK
