@@ -267,6 +267,11 @@ def test_coverage_agrees_with_a_plain_count_over_the_json_answers(
     assert document["coverage"]["required"] == 2 * sum(r["remediable"] for r in document["coverage"]["conditions"])
 
 
+def test_the_bundled_scenarios_cover_every_remediable_condition(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "test", "--coverage", "--threshold", "100", "fixtures/scenarios")
+    assert status == 0, out[-2000:] + err
+
+
 def test_a_threshold_above_the_coverage_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = suite(tmp_path, **{"a.yaml": GOOD})
     status, out, err = run(capsys, "test", "--coverage", "--threshold", "100", str(folder))
