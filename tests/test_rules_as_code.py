@@ -429,3 +429,9 @@ def test_implication_follows_the_domain_axioms(a: dict[str, Any], b: dict[str, A
     assert (found is None) == (why is None), found
     if why is not None:
         assert why in (found or "")
+
+
+def test_the_bundled_files_are_clean_under_lint_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "lint", "--strict", "rules", "fixtures/world", "fixtures/scenarios")
+    assert status == 0, err
+    assert out.strip().endswith("checked, no problems")
