@@ -154,6 +154,7 @@ class MatrixResult(_Shape):
     kind: Literal["matrix"]
     as_of: date
     rows: list[MatrixRow]
+    expect: ExpectationOutcome | None = None
 
 
 class OrderConflict(_Shape):

@@ -68,7 +68,7 @@ def test_run_json_is_the_engine_result_byte_for_byte(capsys: pytest.CaptureFixtu
 def test_test_command_counts_expectations(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "test", ARMENIA)
     assert status == 0
-    assert out.splitlines()[-1] == "3 passed, 0 failed"
+    assert out.splitlines()[-1] == "4 passed, 0 failed"
     assert f"PASS {ARMENIA}::before" in out
 
 
