@@ -1,9 +1,19 @@
-"""The live event watcher: durable_rules derives violations as events arrive.
+"""The live event watcher: events in, the verdicts they change out, by one of three engines.
 
-The compiled evaluator stays the engine of record; this module keeps a forward-chaining view of
-the joins a watch needs (an applicant against every member of a group) and reports, event by
-event, which verdicts change. It is the only module that imports durable_rules, and it contains
-its hazards (each one found on durable-rules 2.0.28 and reproducible):
+Every engine applies each event to a live world as of one date and re-derives the verdicts of the
+subscribed (state, organisation) pairs; the watcher compares them with the last ones and reports
+those that moved. The engines differ in how much they redo per event:
+
+* ``incremental`` (the default) re-evaluates only the subscriptions the event can touch
+  (``engine.evaluation.touches``, the analysis ``impact`` uses), on the live snapshot with only the
+  facts events changed re-read, and keeps the live facts one layer over the starting world.
+* ``evaluator`` re-evaluates every subscription on a fresh projection of the whole world after
+  every event: the plainest reading, and the reference the others are tested against.
+* ``durable`` keeps a forward-chaining view of the joins a watch needs (an applicant against every
+  member of a group) in durable_rules, the standing-query engine and the second opinion.
+
+This is the only module that imports durable_rules, and it contains its hazards (each one found
+on durable-rules 2.0.28 and reproducible):
 
 * The stock ``Host`` runs actions on background timer threads, so results arrive late or never.
   ``_QuietHost`` starts no timers; every action runs inside the ``assert_fact`` that triggers it,
@@ -28,10 +38,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
@@ -39,21 +49,32 @@ from engine import models as m
 from engine.compiler import checks as ck
 from engine.compiler.bitsets import bits
 from engine.compiler.context import OrgContext
-from engine.compiler.facts import Snapshot
+from engine.compiler.facts import Facts, Layered, Snapshot
+from engine.compiler.history import Key
 from engine.compiler.rulebook import CompiledVersion
 from engine.compiler.world import World
-from engine.evaluation.join import combine
+from engine.evaluation.join import combine, rules_in_force
 from engine.evaluation.tally import Assume, decide
+from engine.evaluation.touches import Reach
 from engine.evaluation.verdict import VerdictName
 from engine.reading.loader import Located
 from engine.reading.yaml12 import Document
 
-__all__ = ["Change", "Watcher", "WatcherError"]
+__all__ = ["ENGINES", "Change", "Engine", "Watcher", "WatcherError"]
+
+Engine = Literal["incremental", "evaluator", "durable"]
+#: The engines a watcher can run on, the default first.
+ENGINES: tuple[Engine, ...] = ("incremental", "evaluator", "durable")
 
 #: Fresh ruleset names: durable_rules cannot replace or drop a ruleset in a process.
 _NAMES = itertools.count()
 
+#: Events between two flattenings of a chained live world (layers make every look-up deeper).
+_FLATTEN_EVERY = 256
+
 Fact = tuple[Any, ...]  # ("rel", a, b), ("member", org, state), ...
+#: A subscription as the watcher holds it: each condition's outcome, and the verdict.
+Standing = tuple[dict[str, str], VerdictName]
 
 
 class WatcherError(RuntimeError):
@@ -89,6 +110,149 @@ class Change:
         }
 
 
+def _standing(world: World, snap: Snapshot, i: int, org: str, assume: Assume) -> Standing:
+    """One subscription as the compiled evaluator sees it on a snapshot: outcomes and verdict."""
+    version = rules_in_force(world.orgs[org], snap.on)
+    if snap.members(org) >> i & 1:
+        return {}, "member"  # not an applicant: nothing is evaluated (SPEC, Verdicts)
+    ctx = OrgContext(snap, org)
+    outcomes: dict[str, str] = {}
+    for condition in version.conditions:
+        holds, fails = condition.check.masks(ctx)
+        outcomes[condition.id] = "holds" if holds >> i & 1 else "fails" if fails >> i & 1 else "unknown"
+    found = outcomes.values()
+    if "fails" in found:
+        return outcomes, "blocked"  # whatever the tally says, so it is not computed
+    return outcomes, combine(False, "unknown" in found, decide(ctx, version, i, assume))
+
+
+def _chained(world: World, event: m.Event, where: Located, on: date, applied: int) -> World:
+    """``world`` with one more event, as a what-if layer (flattened now and then: layers nest)."""
+    world = world.with_changes([(event, where)], on)
+    return world.flattened() if applied % _FLATTEN_EVERY == 0 else world
+
+
+class _Engine(Protocol):
+    """What the watcher asks of an engine: the live world, and the standings an event may move."""
+
+    @property
+    def world(self) -> World: ...
+
+    def standings(self) -> list[Standing]:
+        """Every subscription's standing now, in subscription order."""
+        ...
+
+    def apply(self, event: m.Event, where: Located) -> dict[int, Standing]:
+        """Apply one event (AccedeError if it is refused); the standings it may have moved, by
+        subscription number, ascending. Every other standing is unchanged."""
+        ...
+
+
+# --- the full re-evaluation --------------------------------------------------------------------
+
+
+class _Evaluator:
+    """Every subscription re-evaluated on a new projection of the live world after every event."""
+
+    def __init__(self, world: World, on: date, subscriptions: tuple[tuple[str, str], ...], assume: Assume) -> None:
+        self.world = world
+        self._on, self._assume = on, assume
+        self._pairs = [(world.index[state], org) for state, org in subscriptions]
+        self._applied = 0
+
+    def standings(self) -> list[Standing]:
+        snap = self.world.as_of(self._on)
+        return [_standing(self.world, snap, i, org, self._assume) for i, org in self._pairs]
+
+    def apply(self, event: m.Event, where: Located) -> dict[int, Standing]:
+        self.world = _chained(self.world, event, where, self._on, self._applied + 1)
+        self._applied += 1
+        return dict(enumerate(self.standings()))
+
+
+# --- the incremental engine --------------------------------------------------------------------
+
+
+def _layered(root: Facts, timelines: dict[Key, Any], intervals: dict[Key, Any], history: dict[Key, Any]) -> Facts:
+    """``root``'s facts with the entries in ``timelines``, ``intervals`` and ``history`` read over
+    its own: one layer, however many events made them. ``Facts.layer`` gives a copy with a snapshot
+    cache of its own, whose projection is ``root``'s with the ``touched`` facts re-applied; the
+    mappings are set on it before it is handed to anyone."""
+    facts = root.layer()
+    facts.timelines = Layered(root.timelines, timelines)
+    facts.intervals = Layered(root.intervals, intervals)
+    facts.history = Layered(root.history, history)
+    facts.touched = frozenset(history)  # every fact an event was applied to has a history entry
+    return facts
+
+
+class _Incremental:
+    """Only the subscriptions an event can touch re-evaluated, on the live snapshot with the one
+    fact the event is about re-read.
+
+    Chaining ``with_changes`` nests a layer per event (every look-up walks them, and flattening
+    them costs the whole world), so the live facts are instead one private layer over the
+    starting world whose top mappings take each event's new entries. Events are still applied
+    by ``Facts.with_changes`` on those live facts, so they are validated against everything
+    applied so far, exactly as a chain would. ``world`` hands out a frozen copy, made on demand.
+    """
+
+    def __init__(self, world: World, on: date, subscriptions: tuple[tuple[str, str], ...], assume: Assume) -> None:
+        self._root, self._on, self._assume = world, on, assume
+        self._tops: tuple[dict[Key, Any], dict[Key, Any], dict[Key, Any]] = ({}, {}, {})
+        # Its tops are the dicts above, written by ``apply``: private, never projected, never handed out.
+        self._live = _layered(world.facts, *self._tops)
+        self._models = {code: org.model for code, org in world.rules.orgs.items()}
+        self._snap = world.as_of(on)
+        self._stale: set[Key] = set()  # facts events changed since ``_snap`` was brought up to date
+        self._world: World | None = world
+        self._reach = Reach.of_world(world)
+        self._pairs = [(world.index[state], org) for state, org in subscriptions]
+        self._by_state: dict[str, list[int]] = {}
+        self._by_org: dict[str, list[int]] = {}
+        for qid, (state, org) in enumerate(subscriptions):
+            self._by_state.setdefault(state, []).append(qid)
+            self._by_org.setdefault(org, []).append(qid)
+
+    @property
+    def world(self) -> World:
+        if self._world is None:
+            facts = _layered(self._root.facts, *(dict(top) for top in self._tops))
+            self._world = World(facts, self._root.rules, self._root.revision)
+        return self._world
+
+    def standings(self) -> list[Standing]:
+        snap = self._current()
+        return [_standing(self._root, snap, i, org, self._assume) for i, org in self._pairs]
+
+    def apply(self, event: m.Event, where: Located) -> dict[int, Standing]:
+        key = event.key()
+        applied = self._live.with_changes([(event, where)], self._on, self._models)  # refuses bad events
+        for top, entries in zip(self._tops, (applied.timelines, applied.intervals, applied.history), strict=True):
+            top[key] = entries.get(key)  # None hides the starting world's entry, as a layer's would
+        self._world = None
+        self._stale.add(key)
+        reach = self._reach.of_fact(key)
+        qids = {qid for org in reach.orgs for qid in self._by_org.get(org, ())}
+        for state, orgs in reach.states.items():
+            qids.update(qid for qid in self._by_state.get(state, ()) if self._pairs[qid][1] in orgs)
+        if not qids:
+            return {}  # the snapshot is brought up to date when a subscription next reads it
+        snap = self._current()
+        return {qid: _standing(self._root, snap, *self._pairs[qid], self._assume) for qid in sorted(qids)}
+
+    def _current(self) -> Snapshot:
+        """The live snapshot: ``revert`` re-reads the facts named, as the live facts now hold them,
+        into a copy of the last one, so the rest of the world is not projected again."""
+        if self._stale:
+            self._snap = self._live.revert(self._snap, self._stale, self._on)
+            self._stale = set()
+        return self._snap
+
+
+# --- the durable_rules engine ------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class _Rule:
     """A condition durable_rules watches: which join, over which group, on which organisation."""
@@ -117,29 +281,22 @@ def _watched(org: str, version: CompiledVersion) -> list[_Rule]:
     return rules
 
 
-class Watcher:
-    """A live world as of one date, watched for verdict changes of subscribed (state, org) pairs."""
+class _Durable:
+    """durable_rules derives the violations of the joins; the compiled evaluator the rest."""
 
-    def __init__(
-        self,
-        world: World,
-        on: date,
-        subscriptions: Iterable[tuple[str, str]] | None = None,
-        assume: Assume = "unknown",
-    ) -> None:
+    def __init__(self, world: World, on: date, subscriptions: tuple[tuple[str, str], ...], assume: Assume) -> None:
         self.on = on
         self.assume = assume
-        self._world = world
-        self._lock = threading.Lock()
+        self.world = world
+        self.subscriptions = subscriptions
         self._name = f"accede_watch_{next(_NAMES)}"
         self._host = _QuietHost()
         self._hits: list[tuple[int, str, str]] = []
         self._errors: list[BaseException] = []
         self._held: dict[Fact, dict[str, Any]] = {}
         self._nonce = itertools.count(1)
+        self._applied = 0
         snap = world.as_of(on)
-        pairs = list(subscriptions) if subscriptions is not None else self._every_pair(snap)
-        self.subscriptions: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(pairs))
         self._rules: dict[str, list[_Rule]] = {}
         self._partners: dict[str, int] = {}
         self._needs: dict[str, bool] = {}
@@ -154,8 +311,10 @@ class Watcher:
         self._violations: dict[int, dict[str, set[str]]] = {}
         for qid in range(len(self.subscriptions)):
             self._ask(qid)
-        self._verdicts = {qid: self._verdict(snap, qid) for qid in range(len(self.subscriptions))}
-        self._events = 0
+
+    def standings(self) -> list[Standing]:
+        snap = self.world.as_of(self.on)
+        return [self._outcomes(snap, qid) for qid in range(len(self.subscriptions))]
 
     # --- the ruleset, compiled from the rule models -----------------------------------
 
@@ -207,18 +366,9 @@ class Watcher:
 
     # --- facts ------------------------------------------------------------------------
 
-    def _every_pair(self, snap: Snapshot) -> list[tuple[str, str]]:
-        pairs = []
-        for org, compiled in sorted(self._world.orgs.items()):
-            if compiled.version_at(self.on) is None:
-                continue
-            for i in bits(self._world.facts.existing(self.on) & ~snap.members(org)):
-                pairs.append((self._world.codes[i], org))
-        return pairs
-
     def _wanted(self, snap: Snapshot) -> set[Fact]:
         """Every fact the compiled rules read, for the subscribed applicants, on the watch date."""
-        world = self._world
+        world = self.world
         codes, index = world.codes, world.index
         wanted: set[Fact] = set()
         member_orgs: set[str] = set()
@@ -270,7 +420,7 @@ class Watcher:
         if event.spec.fact not in ("rel", "rec", "conflict"):
             return [], []
         (a, _), (b, _) = event.states()
-        index = self._world.index
+        index = self.world.index
         gone: list[Fact] = []
         new: list[Fact] = []
         for x, other in ((a, b), (b, a)):
@@ -348,15 +498,13 @@ class Watcher:
         with contextlib.suppress(MessageNotHandledException):
             self._call("retract_fact", self._query(qid))
 
-    # --- verdicts ---------------------------------------------------------------------
-
-    def _outcomes(self, snap: Snapshot, qid: int) -> tuple[dict[str, str], VerdictName]:
+    def _outcomes(self, snap: Snapshot, qid: int) -> Standing:
         """Per-condition outcomes (watched ones from durable_rules) and the verdict."""
         state, org = self.subscriptions[qid]
-        version = self._world.orgs[org].version_at(self.on)
+        version = self.world.orgs[org].version_at(self.on)
         assert version is not None
         ctx = OrgContext(snap, org)
-        i = self._world.index[state]
+        i = self.world.index[state]
         if snap.members(org) >> i & 1:
             return {}, "member"  # not an applicant: nothing is evaluated (SPEC, Verdicts)
         watched = {rule.condition for rule in self._rules.get(org, ())}
@@ -371,74 +519,43 @@ class Watcher:
         found = set(outcomes.values())
         return outcomes, combine("fails" in found, "unknown" in found, decide(ctx, version, i, self.assume))
 
-    def _verdict(self, snap: Snapshot, qid: int) -> tuple[dict[str, str], VerdictName]:
-        return self._outcomes(snap, qid)
-
-    @property
-    def world(self) -> World:
-        """The live world: the starting world and every event applied so far."""
-        return self._world
-
-    def verdicts(self) -> dict[tuple[str, str], VerdictName]:
-        """The watcher's current verdict for every subscription."""
-        return {self.subscriptions[qid]: v for qid, (_, v) in self._verdicts.items()}
-
-    def outcomes(self) -> dict[tuple[str, str], dict[str, str]]:
-        """Each subscription's condition outcomes as the watcher holds them (watched ones from durable_rules)."""
-        return {self.subscriptions[qid]: dict(o) for qid, (o, _) in self._verdicts.items()}
-
     # --- events -----------------------------------------------------------------------
 
-    def apply(self, event: m.Event, where: Located | None = None) -> list[Change]:
-        """Apply one event to the live world; the verdicts it changes. Bad events raise AccedeError."""
-        with self._lock:
-            located = where or Located(Document("<event>", {}), ())
-            world = self._world.with_changes([(event, located)], self.on)
-            self._events += 1
-            if self._events % 256 == 0:
-                world = world.flattened()
-            snap = world.as_of(self.on)
-            self._world = world
-            if event.spec.fact == "status":
-                # Memberships decide which pairs are watched at all: recompute every wanted fact.
-                wanted = self._wanted(snap)
-                gone = [f for f in self._held if f not in wanted]
-                new = [f for f in wanted if f not in self._held]
-            else:
-                gone, new = self._pair_delta(snap, event)
-            touched_states = {f[2] if f[0] in ("rec", "status") else f[1] for f in (*gone, *new) if f[0] != "member"}
-            touched_orgs = {f[1] for f in (*gone, *new) if f[0] == "member"}
-            parties = _parties(event)
-            affected = [
-                qid
-                for qid, (state, org) in enumerate(self.subscriptions)
-                if state in touched_states
-                or state in parties
-                or org in touched_orgs
-                or self._reads(org, touched_orgs)
-                or bool(_orgs_named(event) & {org, *self._world.rules.names.get(org, ())})
-            ]
-            for qid in affected:
-                self._drop(qid)
-            for fact in gone:
-                self._retract(fact)
-            for fact in sorted(new, key=repr):
-                self._assert(fact)
-            changes = []
-            syntax = event.syntax()
-            if event.when is None:  # undated events happen on the watch date
-                syntax[event.date_field] = self.on.isoformat()
-            for qid in affected:
-                self._ask(qid)
-                before_outcomes, before = self._verdicts[qid]
-                outcomes, after = self._outcomes(snap, qid)
-                self._verdicts[qid] = (outcomes, after)
-                if after != before or outcomes != before_outcomes:
-                    flipped = tuple(c for c in outcomes if outcomes[c] != before_outcomes.get(c))
-                    if after != before:
-                        state, org = self.subscriptions[qid]
-                        changes.append(Change(state, org, before, after, flipped, syntax))
-            return changes
+    def apply(self, event: m.Event, where: Located) -> dict[int, Standing]:
+        world = _chained(self.world, event, where, self.on, self._applied + 1)
+        self._applied += 1
+        snap = world.as_of(self.on)
+        self.world = world
+        if event.spec.fact == "status":
+            # Memberships decide which pairs are watched at all: recompute every wanted fact.
+            wanted = self._wanted(snap)
+            gone = [f for f in self._held if f not in wanted]
+            new = [f for f in wanted if f not in self._held]
+        else:
+            gone, new = self._pair_delta(snap, event)
+        touched_states = {f[2] if f[0] in ("rec", "status") else f[1] for f in (*gone, *new) if f[0] != "member"}
+        touched_orgs = {f[1] for f in (*gone, *new) if f[0] == "member"}
+        parties = _parties(event)
+        affected = [
+            qid
+            for qid, (state, org) in enumerate(self.subscriptions)
+            if state in touched_states
+            or state in parties
+            or org in touched_orgs
+            or self._reads(org, touched_orgs)
+            or bool(_orgs_named(event) & {org, *self.world.rules.names.get(org, ())})
+        ]
+        for qid in affected:
+            self._drop(qid)
+        for fact in gone:
+            self._retract(fact)
+        for fact in sorted(new, key=repr):
+            self._assert(fact)
+        out: dict[int, Standing] = {}
+        for qid in affected:
+            self._ask(qid)
+            out[qid] = self._outcomes(snap, qid)
+        return out
 
     def _reads(self, org: str, orgs: set[str]) -> bool:
         """Whether the watched rules of ``org`` read the membership of any of ``orgs``."""
@@ -446,9 +563,6 @@ class Watcher:
             if rule.group is not None and rule.group.kind == "members_of" and rule.group.org in orgs:
                 return True
         return False
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self.subscriptions)
 
 
 def _parties(event: m.Event) -> set[str]:
@@ -460,3 +574,88 @@ def _orgs_named(event: m.Event) -> set[str]:
     """The organisations an event changes membership or stances in: their applicants may all move."""
     org = event.org()
     return {org} if org is not None else set()
+
+
+# --- the watcher -------------------------------------------------------------------------------
+
+_ENGINES: Mapping[Engine, type[_Evaluator | _Incremental | _Durable]] = {
+    "incremental": _Incremental,
+    "evaluator": _Evaluator,
+    "durable": _Durable,
+}
+
+
+class Watcher:
+    """A live world as of one date, watched for verdict changes of subscribed (state, org) pairs.
+
+    ``engine`` picks how each event is re-evaluated (see the module docstring); every engine
+    reports the same changes, which the tests check on random event streams.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        on: date,
+        subscriptions: Iterable[tuple[str, str]] | None = None,
+        assume: Assume = "unknown",
+        engine: Engine = "incremental",
+    ) -> None:
+        if engine not in _ENGINES:
+            raise ValueError(f"unknown watcher engine `{engine}` (one of {', '.join(ENGINES)})")
+        self.on = on
+        self.assume = assume
+        self.engine = engine
+        self._lock = threading.Lock()
+        pairs = list(subscriptions) if subscriptions is not None else _every_pair(world, on)
+        self.subscriptions: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(pairs))
+        self._engine: _Engine = _ENGINES[engine](world, on, self.subscriptions, assume)
+        self._standings = dict(enumerate(self._engine.standings()))
+
+    @property
+    def world(self) -> World:
+        """The live world: the starting world and every event applied so far."""
+        return self._engine.world
+
+    def verdicts(self) -> dict[tuple[str, str], VerdictName]:
+        """The watcher's current verdict for every subscription."""
+        return {self.subscriptions[qid]: v for qid, (_, v) in self._standings.items()}
+
+    def outcomes(self) -> dict[tuple[str, str], dict[str, str]]:
+        """Each subscription's condition outcomes as the watcher holds them."""
+        return {self.subscriptions[qid]: dict(o) for qid, (o, _) in self._standings.items()}
+
+    def apply(self, event: m.Event, where: Located | None = None) -> list[Change]:
+        """Apply one event to the live world; the verdicts it changes. Bad events raise AccedeError."""
+        with self._lock:
+            located = where or Located(Document("<event>", {}), ())
+            moved = self._engine.apply(event, located)
+            syntax: dict[str, Any] | None = None
+            changes = []
+            for qid, (outcomes, after) in moved.items():
+                before_outcomes, before = self._standings[qid]
+                self._standings[qid] = (outcomes, after)
+                if after != before:
+                    # Against the outcomes last derived: they may move while the verdict stays.
+                    flipped = tuple(c for c in outcomes if outcomes[c] != before_outcomes.get(c))
+                    if syntax is None:  # written once, for the changes it caused only
+                        syntax = event.syntax()
+                        if event.when is None:  # undated events happen on the watch date
+                            syntax[event.date_field] = self.on.isoformat()
+                    state, org = self.subscriptions[qid]
+                    changes.append(Change(state, org, before, after, flipped, syntax))
+            return changes
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.subscriptions)
+
+
+def _every_pair(world: World, on: date) -> list[tuple[str, str]]:
+    """Every (non-member, organisation) pair with rules in force on ``on``."""
+    snap = world.as_of(on)
+    pairs = []
+    for org, compiled in sorted(world.orgs.items()):
+        if compiled.version_at(on) is None:
+            continue
+        for i in bits(world.facts.existing(on) & ~snap.members(org)):
+            pairs.append((world.codes[i], org))
+    return pairs

@@ -127,7 +127,7 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
                 pairs.append((state, org))
     if problems:
         raise AccedeError(problems)
-    watcher = Watcher(world, on, pairs, args.assume)
+    watcher = Watcher(world, on, pairs, args.assume, engine=args.engine)
     for number, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
@@ -143,7 +143,7 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         except WatcherError as exc:
             # durable_rules' session may be half-updated: start a clean one on the last good world.
             print(dumps({"line": number, "error": {"code": "watch.failed", "message": str(exc)}}), flush=True)
-            watcher = Watcher(watcher.world, on, watcher.subscriptions, args.assume)
+            watcher = Watcher(watcher.world, on, watcher.subscriptions, args.assume, engine=args.engine)
             continue
         for change in changes:
             print(dumps({"line": number, **change.to_json()}), flush=True)
@@ -187,6 +187,13 @@ def register(sub: Any) -> None:
     watch.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
     watch.add_argument(
         "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
+    )
+    watch.add_argument(
+        "--engine",
+        choices=["incremental", "evaluator", "durable"],
+        default="incremental",
+        help="incremental (default: only the pairs an event can touch), evaluator (every subscription), "
+        "durable (durable_rules standing queries)",
     )
     watch.set_defaults(func=cmd_watch)
 

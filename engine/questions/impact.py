@@ -1,9 +1,7 @@
 """Impact: every (state, organisation) verdict that a set of changes alters, and how.
 
-Only the pairs the changes can touch are recomputed. A verdict for (X, O) reads facts that name X
-(its relations, recognitions, conflicts, sanctions, assessments, statuses, the stances on its bid)
-and the membership of O and of the organisations O's rules name. So a change touches its parties
-everywhere, and every applicant of an organisation whose membership it changes.
+Only the pairs the changes can touch are recomputed: ``engine.evaluation.touches`` says which (the
+live watcher asks it the same question of every event it reads).
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ from engine.common.errors import AccedeError
 from engine.compiler.world import World
 from engine.evaluation.sweep import matrix
 from engine.evaluation.tally import Assume
+from engine.evaluation.touches import touched
 from engine.evaluation.verdict import MatrixRow
 from engine.questions.registry import Asked, Progress, QuestionKind, outcome, register
 from engine.reading.loader import Located
@@ -47,28 +46,14 @@ class ImpactResult:
         }
 
 
-def _touched(world: World, changes: Sequence[m.Event]) -> tuple[set[str], set[str]]:
-    """States whose every verdict may change, and organisations whose every applicant's may."""
-    states: set[str] = set()
-    orgs: set[str] = set()
-    for event in changes:
-        if isinstance(event, m.Support | m.Oppose | m.Abstain):
-            # A stance bears on the applicant's bid only, not on the voter's own verdicts.
-            states.add(event.states()[0][0])
-            continue
-        states.update(code for code, _ in event.states())
-        org = event.org()
-        if event.spec.fact == "status" and org is not None:
-            orgs.update(world.rules.readers_of(org))
-    return states, orgs
-
-
 def impact(
     before: World, after: World, changes: Sequence[m.Event], on: date, *, orgs: Sequence[str] | None, assume: Assume
 ) -> ImpactResult:
     """Verdicts that differ between ``before`` and ``after`` (the same world plus ``changes``)."""
     scope = [code for code in (orgs or sorted(before.orgs)) if before.orgs[code].version_at(on) is not None]
-    states, whole_orgs = _touched(before, changes)
+    reach = touched(before, changes)
+    # The sweeps go by state: a state is swept in every organisation, not only those it may move in.
+    states, whole_orgs = set(reach.states), reach.orgs
     rows_before: dict[tuple[str, str], MatrixRow] = {}
     rows_after: dict[tuple[str, str], MatrixRow] = {}
     sweeps = [
