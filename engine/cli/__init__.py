@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from engine.cli import answering, diff, files, schema, service, testing
+from engine.cli import answering, diff, files, fmt, schema, service, testing
 from engine.cli._common import EXIT_BAD_INPUT, EXIT_PIPE
 from engine.common.budget import budget
 from engine.common.errors import AccedeError, Problem
@@ -26,7 +26,7 @@ __all__ = ["main"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="accede", description="Can this state join that organisation on that date?")
     sub = parser.add_subparsers(dest="command", required=True)
-    for commands in (answering, testing, service, files, schema, diff):
+    for commands in (answering, testing, service, files, schema, fmt, diff):
         commands.register(sub)
     return parser
 
