@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from api.deps import Strict, Ws, cached, compute, scenario_body
 from engine.common.errors import AccedeError, Problem
 from engine.evaluation.describe import vocabulary
-from engine.evaluation.sweep import matrix
+from engine.evaluation.history import history as sweep_history
 from engine.evaluation.verdict import JoinVerdict
 from engine.rendering.prose import explain
 from engine.validation import resolve_name
@@ -119,19 +119,14 @@ async def history(  # noqa: PLR0917  (FastAPI reads each query parameter from th
     def answer() -> dict[str, Any]:
         world = ws.default.trusting(trust)
         years = list(range(since, until + 1))
+        # One sweep over the period, stepped from change date to change date (engine.evaluation.history),
+        # read on 1 January of each year: the projection is never rebuilt per year.
+        swept = sweep_history(world, date(since, 1, 1), date(until, 1, 2), orgs=[org_code])
         table: dict[str, list[str]] = {c: [] for c in world.codes}
-        compiled = world.orgs[org_code]
         for year in years:
-            day = date(year, 1, 1)
-            existing = world.facts.existing(day)
-            if compiled.version_at(day) is None:
-                found: dict[str, str] = {}
-                default = "none"
-            else:
-                found = {r.state: r.verdict for r in matrix(world, day, orgs=[org_code]).rows}
-                default = "member"
-            for i, c in enumerate(world.codes):
-                table[c].append(found.get(c, default) if existing >> i & 1 else "gone")
+            row = swept.row(org_code, date(year, 1, 1))
+            for c in world.codes:
+                table[c].append(row[c])
         return {"org": org_code, "years": years, "rows": [{"state": c, "verdicts": v} for c, v in table.items()]}
 
     return await compute(request, answer)

@@ -4,15 +4,19 @@
 state (who has relations with whom, who holds which status where, who is under sanctions...).
 Snapshots are cached per date. What-if facts (``with_changes``) rebuild only the facts their
 changes touch and patches the baseline's snapshot for them; the baseline is never modified.
+A sweep through time (``walk``, ``step``) moves one snapshot from date to date, re-applying only
+the facts that change in between, from an index of the dates each fact changes on.
 """
 
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from engine import models as m
@@ -391,6 +395,105 @@ class Facts:
             elif value is False:
                 false |= bit
             snap.assess[key[1]] = (true, false)
+
+    # --- stepping through time ----------------------------------------------------------
+
+    @cached_property
+    def _changes(self) -> tuple[tuple[date, ...], dict[date, frozenset[Key]]]:
+        """Every date on which some fact changes, ascending, and the facts that change on each.
+
+        A fact changes where its timeline has a step, or where one of its intervals begins or
+        ends (an ``end_conflict`` has already moved the end). Built once per facts: each what-if
+        layer has its own, so its changes are seen.
+        """
+        by_day: dict[date, set[Key]] = {}
+        for key, timeline in self.timelines.items():
+            for on in timeline.dates:
+                by_day.setdefault(on, set()).add(key)
+        for key, intervals in self.intervals.items():
+            for interval in intervals:
+                by_day.setdefault(interval.start, set()).add(key)
+                if interval.end is not None:
+                    by_day.setdefault(interval.end, set()).add(key)
+        return tuple(sorted(by_day)), {on: frozenset(keys) for on, keys in by_day.items()}
+
+    def change_dates(self, start: date, until: date | None = None) -> tuple[date, ...]:
+        """The dates of [start, until) on which some fact changes (``until`` None: no end)."""
+        days = self._changes[0]
+        return days[bisect_left(days, start) : len(days) if until is None else bisect_left(days, until)]
+
+    def changed_between(self, a: date, b: date) -> frozenset[Key]:
+        """The facts whose value may differ between dates ``a`` and ``b`` (in either order): those
+        that change on some date after the earlier and no later than the later one."""
+        days, by_day = self._changes
+        lo, hi = (a, b) if a <= b else (b, a)
+        window = days[bisect_right(days, lo) : bisect_right(days, hi)]
+        if len(window) == 1:
+            return by_day[window[0]]
+        return frozenset().union(*(by_day[on] for on in window))
+
+    def step(self, snap: Snapshot, on: date, keys: Iterable[Key] | None = None) -> Snapshot:
+        """The snapshot of ``on``, from ``snap`` of another date, re-applying only the facts ``keys``
+        (default: every fact that changes in between, ``changed_between``).
+
+        What no key touches is shared with ``snap``, not copied (snapshots are not written to once
+        built), so a sweep over many dates costs what changes on them, not the size of the world.
+        The result is not cached: a sweep would evict the dates ``as_of`` keeps for questions.
+        """
+        assert snap.facts is self, "a snapshot steps within the facts it was projected from"
+        touched = self.changed_between(snap.on, on) if keys is None else frozenset(keys)
+        kinds = {key[0] for key in touched}
+        orgs = {key[2] for key in touched if key[0] == "status"}
+        status = snap.status
+        if orgs:
+            status = dict(status)
+            for org in orgs:
+                status[org] = dict(status.get(org, {}))
+        # Recognition as checks read it follows relations, explicit recognition, and membership of
+        # the organisation whose members recognise one another (which changes every row).
+        among = self.recognition_among
+        everyone = among is not None and among in orgs
+        recognition = everyone or "rel" in kinds or "rec" in kinds
+        out = Snapshot(
+            self,
+            on,
+            list(snap.rel) if "rel" in kinds else snap.rel,
+            list(snap.rec_explicit) if "rec" in kinds else snap.rec_explicit,
+            list(snap.rec) if recognition else snap.rec,
+            list(snap.conflict) if "conflict" in kinds else snap.conflict,
+            snap.sanctioned,
+            status,
+            dict(snap.positions) if "pos" in kinds else snap.positions,
+            dict(snap.assess) if "assess" in kinds else snap.assess,
+            list(snap.rec_denied) if "rec" in kinds else snap.rec_denied,
+        )
+        rows: set[int] = set()
+        index = self.index
+        for key in touched:
+            self._apply(out, key)
+            if key[0] in ("rel", "rec"):
+                rows.add(index[key[1]])
+                rows.add(index[key[2]])
+        if recognition:
+            out.recognition_rows(None if everyone else rows)
+        return out
+
+    def walk(self, days: Iterable[date]) -> Iterator[tuple[Snapshot, frozenset[Key]]]:
+        """The snapshot of each of ``days`` (ascending), each stepped from the one before, with the
+        facts that step re-applied: none for the first, which is ``as_of``'s (projected whole, and
+        cached); the rest are ``step``s, not cached.
+        """
+        snap: Snapshot | None = None
+        for on in days:
+            if snap is None:
+                snap = self.as_of(on)
+                yield snap, frozenset()
+                continue
+            if on < snap.on:
+                raise ValueError(f"dates must ascend: {on.isoformat()} after {snap.on.isoformat()}")
+            keys = self.changed_between(snap.on, on)
+            snap = self.step(snap, on, keys)
+            yield snap, keys
 
     # --- what-ifs -----------------------------------------------------------------------
 
