@@ -18,7 +18,7 @@ from engine.evaluation.join import join
 from engine.evaluation.sweep import matrix
 from engine.reading.loader import load_world_folder
 from engine.workspace import BUNDLED_WORLD, Workspace
-from tests.bench import http, page, questions, watch
+from tests.bench import history, http, page, questions, watch
 from tests.bench.synthetic import Synthetic, synthetic_world
 
 ON = date(2020, 1, 1)
@@ -183,6 +183,8 @@ def main() -> int:
 
     read_yaml_only = median_seconds(_read_only, 5)
     rows.append(("bundled world: load, validate, compile, project", median_seconds(load, 5), read_yaml_only, "< 1 s"))
+    # The 2000 x 300 history sweep takes a minute of world building; `python -m tests.bench.history` runs it.
+    rows.extend(history.bench_history(synthetic=False))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'case':<{width}}  {'accede':>12}  {'baseline':>12}  {'ratio':>7}  target")
