@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,12 @@ from engine.rendering.prose import plural
 from engine.rendering.text import (
     render_join,
     render_org,
-    render_scenario,
     render_state,
     render_timeline,
     render_vocabulary,
 )
 from engine.scenario import run as answer
+from engine.tooling import bulk
 from engine.validation import Ambiguous
 from engine.validation.references import ambiguous
 from engine.workspace import Workspace
@@ -92,30 +93,40 @@ def cmd_list(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 
 def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    """``accede run SCENARIO...``: every file answered (on ``--jobs`` processes or a Dask cluster),
+    printed in input order as it comes; every problem of every file reported at the end."""
     shape = _format(args)
     if shape in _REPORTS:
+        if args.executor is not None or args.jobs not in (None, "1"):
+            # A report is one document built from every answer in this process; workers send text back.
+            message = f"`--jobs` and `--executor` give text or json output, not `--format {shape}`"
+            raise AccedeError.one("schema.invalid-value", message, field="--jobs" if args.jobs else "--executor")
         entries = _answered(ws, args.paths, out)
         sys.stdout.write(_REPORTS[shape](entries))
         return _status(entries)
     files = list(scenario_files(args.paths))
-    results = []
+    executor = bulk.executor_for(
+        args.jobs, args.executor, files=len(files), workspace=ws, progress=lambda: progress_bar(out)
+    )
+    failed = False
     problems: list[Problem] = []
-    with progress_bar(out) as progress:
-        for path in files:
-            try:
-                results.append((path, ws.run_file(path, progress)))
-            except AccedeError as exc:
-                problems.extend(exc.problems)
+    results = bulk.run_files(
+        files,
+        executor,
+        shape="json" if shape == "json" else "text",
+        page=bulk.Page.of(out),
+        work=args.max_work,
+        seconds=args.max_seconds,
+    )
+    with closing(results):
+        for result in results:
+            problems.extend(result.problems)
+            failed = failed or result.failed
+            # As it comes: a long run shows its answers while the rest are still being worked out.
+            sys.stdout.write(result.output)
+            sys.stdout.flush()
     if problems:
         raise AccedeError(problems)
-    failed = False
-    for path, result in results:
-        failed = failed or any(a.passed is False for a in result.answers)
-        if shape == "json":
-            print(dumps(result.to_json()))
-        else:
-            assert result.evaluated_on is not None
-            render_scenario(out, result.evaluated_on, result, display(path))
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -239,6 +250,16 @@ def register(sub: Any) -> None:
         "--format",
         choices=["text", "json", "html", "markdown", "csv"],
         help="text (default); json (as --json); html (the report); markdown (a memo); csv (a row per verdict)",
+    )
+    run.add_argument(
+        "--jobs",
+        metavar="N",
+        help="answer the files on N local processes (default 1; 0 or `auto`: one per CPU); output as with 1",
+    )
+    run.add_argument(
+        "--executor",
+        metavar="URL",
+        help="answer the files on a Dask cluster, `dask://HOST:PORT` (needs `pip install 'accede[dask]'`)",
     )
     budget_flags(run)
     run.set_defaults(func=cmd_run)
