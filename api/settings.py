@@ -28,7 +28,7 @@ ENV: dict[str, str] = {
     "ACCEDE_CORS_ORIGINS": "comma-separated origins allowed to call the service from a browser (default: none)",
     "ACCEDE_DECISION_LOG": "a file to append one JSON line per answered question to (default: off)",
     "ACCEDE_ANSWER_CACHE": (
-        "answers kept for questions asked again, 0 to keep none (default 4096; none with a decision log)"
+        "answers kept for questions asked again, 0 to keep none (default 1024; none with a decision log)"
     ),
     "ACCEDE_WORK": f"work units a request may spend (default {WORK.served})",
     "ACCEDE_DEADLINE": f"seconds a request may compute (default {DEADLINE.served})",
@@ -76,7 +76,7 @@ class Settings:
     log_format: str = "json"
     cors_origins: tuple[str, ...] = ()
     decision_log: str | None = None
-    answer_cache: int = 4096
+    answer_cache: int = 1024
     work: int = WORK.served
     deadline: int = DEADLINE.served
     extra: dict[str, str] = field(default_factory=dict)
@@ -95,7 +95,7 @@ class Settings:
             log_format=_choice(env, "ACCEDE_LOG_FORMAT", "json", ("json", "text")),
             cors_origins=origins,
             decision_log=env.get("ACCEDE_DECISION_LOG") or None,
-            answer_cache=_int(env, "ACCEDE_ANSWER_CACHE", 4096, 0, 1 << 20),
+            answer_cache=_int(env, "ACCEDE_ANSWER_CACHE", 1024, 0, 1 << 20),
             work=_int(env, "ACCEDE_WORK", WORK.served, 1, 1 << 40),
             deadline=_int(env, "ACCEDE_DEADLINE", DEADLINE.served, 1, 86_400),
         )

@@ -193,7 +193,7 @@ def _run_wrk(wrk: str, url: str, connections: int, script: str | None, duration:
     return _parse_wrk(out, latency=True)
 
 
-#: Distinct what-ifs posted round-robin: more than the answer cache keeps (4,096), so each is new
+#: Distinct what-ifs posted round-robin: more than the answer cache keeps (1,024 by default), so each is new
 #: to it when it comes round again.
 DISTINCT = 6000
 #: The organisations the distinct what-ifs ask about, on the what-if's date.
