@@ -18,7 +18,7 @@ from engine.evaluation.join import join
 from engine.evaluation.sweep import matrix
 from engine.reading.loader import load_world_folder
 from engine.workspace import BUNDLED_WORLD, Workspace
-from tests.bench import history, http, page, questions, watch
+from tests.bench import bulk, history, http, page, questions, watch
 from tests.bench.synthetic import Synthetic, synthetic_world
 
 ON = date(2020, 1, 1)
@@ -185,6 +185,7 @@ def main() -> int:
     rows.append(("bundled world: load, validate, compile, project", median_seconds(load, 5), read_yaml_only, "< 1 s"))
     # The 2000 x 300 history sweep takes a minute of world building; `python -m tests.bench.history` runs it.
     rows.extend(history.bench_history(synthetic=False))
+    rows.extend(bulk.bench_bulk())
 
     width = max(len(r[0]) for r in rows)
     print(f"{'case':<{width}}  {'accede':>12}  {'baseline':>12}  {'ratio':>7}  target")
