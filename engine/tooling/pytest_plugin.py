@@ -26,7 +26,7 @@ from engine.scenario import Prepared, question_id
 from engine.tooling.testing import Case, expected_ids, memo, run_file
 from engine.workspace import Workspace
 
-__all__ = ["ExpectationFailed", "ScenarioFile", "ScenarioItem"]
+__all__ = ["ExpectationFailedError", "ScenarioFile", "ScenarioItem"]
 
 _WORKSPACE = pytest.StashKey[Workspace]()
 
@@ -57,7 +57,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ScenarioFi
     return None
 
 
-class ScenarioProblems(Exception):
+class ScenarioProblemsError(Exception):
     """A scenario file that could not be prepared: its problems, one per line."""
 
 
@@ -68,13 +68,13 @@ class ScenarioFile(pytest.File):
         try:
             prepared = _workspace(self.config).prepare_file(self.path)
         except AccedeError as exc:
-            raise ScenarioProblems("\n".join(p.render() for p in exc.problems)) from None
+            raise ScenarioProblemsError("\n".join(p.render() for p in exc.problems)) from None
         lines = _question_lines(prepared)
         for qid in expected_ids(prepared):
             yield ScenarioItem.from_parent(self, name=qid, prepared=prepared, line=lines.get(qid))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, ScenarioProblems):
+        if isinstance(excinfo.value, ScenarioProblemsError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
@@ -89,7 +89,7 @@ def _question_lines(prepared: Prepared) -> dict[str, int]:
     return out
 
 
-class ExpectationFailed(Exception):
+class ExpectationFailedError(Exception):
     """A question's answer did not say what its ``expect`` did."""
 
     def __init__(self, case: Case, text: str) -> None:
@@ -113,10 +113,10 @@ class ScenarioItem(pytest.Item):
             if verdict is not None:
                 lines.append(f"verdict: {verdict}")
             lines += ["", memo(case, self.prepared.world)]
-            raise ExpectationFailed(case, "\n".join(lines))
+            raise ExpectationFailedError(case, "\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, ExpectationFailed):
+        if isinstance(excinfo.value, ExpectationFailedError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
 
