@@ -7,10 +7,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import get_args
 
 from rich.console import Console
 from rich.progress import Progress
 
+from engine import models as m
 from engine.common.dates import parse_day, today
 from engine.common.errors import AccedeError, Problem
 from engine.common.limits import DEADLINE, WORK
@@ -26,6 +28,7 @@ __all__ = [
     "date_option",
     "option",
     "progress_bar",
+    "reading_flags",
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -72,6 +75,15 @@ def progress_bar(out: Console) -> Iterator[Callable[[int, int], None] | None]:
             bar.update(task, completed=done, total=total, visible=time.monotonic() - started > 1)
 
         yield tick
+
+
+def reading_flags(parser: argparse.ArgumentParser) -> None:
+    """How a command reads the world: which one, what silent voters do, which facts to trust (the
+    scenario's ``world``, ``assume`` and ``trust``, with the same values)."""
+    parser.add_argument("--assume", choices=list(get_args(m.Assume)), default="unknown")
+    parser.add_argument(
+        "--trust", choices=list(get_args(m.Trust)), default="low", help="least confidence of a fact to use"
+    )
 
 
 def budget_flags(parser: argparse.ArgumentParser) -> None:

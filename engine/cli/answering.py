@@ -19,6 +19,7 @@ from engine.cli._common import (
     date_option,
     option,
     progress_bar,
+    reading_flags,
 )
 from engine.common.dates import today
 from engine.common.errors import AccedeError, Problem
@@ -27,6 +28,7 @@ from engine.reading.loader import (
     display,
     scenario_files,
 )
+from engine.reading.writing import write_whole
 from engine.rendering.csvout import render_csv
 from engine.rendering.html import render_report
 from engine.rendering.jsonout import dumps
@@ -186,12 +188,9 @@ def cmd_report(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     if args.output == "-":
         sys.stdout.write(document)
         return _status(entries)
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        partial.write_text(document, encoding="utf-8", newline="")
-        partial.replace(target)
+        write_whole(target, document)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         message = f"cannot write `{target}`: {exc.strerror or exc}"
         raise AccedeError.one("file.not-found", message, field="-o") from None
     questions = sum(len(e.result.answers) for e in entries)
@@ -235,10 +234,7 @@ def register(sub: Any) -> None:
     check.add_argument("org")
     check.add_argument("--as-of", help="ISO date (default: today)")
     check.add_argument("--world", help="`default` or a world folder")
-    check.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
-    check.add_argument(
-        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
-    )
+    reading_flags(check)
     check.add_argument("--json", action="store_true")
     budget_flags(check)
     check.set_defaults(func=cmd_check)
@@ -279,10 +275,7 @@ def register(sub: Any) -> None:
     timeline.add_argument("--from", dest="from_", required=True, help="ISO date, or `today`")
     timeline.add_argument("--until", required=True, help="ISO date, or `today` (exclusive)")
     timeline.add_argument("--world", help="`default` or a world folder")
-    timeline.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
-    timeline.add_argument(
-        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
-    )
+    reading_flags(timeline)
     timeline.add_argument("--json", action="store_true")
     budget_flags(timeline)
     timeline.set_defaults(func=cmd_timeline)

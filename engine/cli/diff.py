@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.cli._common import EXIT_FAILED, EXIT_OK, budget_flags, date_option, option, progress_bar
+from engine.cli._common import EXIT_FAILED, EXIT_OK, budget_flags, date_option, option, progress_bar, reading_flags
 from engine.common.errors import AccedeError, Problem
 from engine.compiler.world import World
 from engine.rendering.jsonout import dumps
@@ -171,10 +171,7 @@ def register(sub: Any) -> None:
     )
     diff.add_argument("--orgs", nargs="+", metavar="ORG", help="only these organisations")
     diff.add_argument("--world", help="`default` or a world folder")
-    diff.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
-    diff.add_argument(
-        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
-    )
+    reading_flags(diff)
     diff.add_argument(
         "--fail-on", choices=FAIL_ON, help="exit 1 when a state becomes eligible, becomes blocked, or on any change"
     )

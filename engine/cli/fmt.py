@@ -12,7 +12,8 @@ from rich.text import Text
 
 from engine.cli._common import EXIT_FAILED, EXIT_OK
 from engine.common.errors import AccedeError, Problem
-from engine.tooling.fmt import Formatted, diff, format_file, write_atomic, yaml_files
+from engine.reading.writing import write_whole
+from engine.tooling.fmt import Formatted, diff, format_file, yaml_files
 from engine.workspace import Workspace
 
 __all__ = ["cmd_fmt", "register"]
@@ -60,7 +61,7 @@ def cmd_fmt(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 def _write(result: Formatted) -> None:
     try:
-        write_atomic(result.path, result.after)
+        write_whole(result.path, result.after)
     except OSError as exc:
         message = f"cannot write `{result.name}`: {exc.strerror or exc}"
         raise AccedeError.one("file.not-found", message, file=result.name) from None

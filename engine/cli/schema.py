@@ -11,6 +11,7 @@ from rich.console import Console
 
 from engine.cli._common import EXIT_OK
 from engine.common.errors import AccedeError
+from engine.reading.writing import write_whole
 from engine.tooling.schema import document, dumps, files
 from engine.workspace import Workspace
 
@@ -34,12 +35,9 @@ def cmd_schema(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
         raise AccedeError.one("file.not-found", f"cannot write into `{args.output}`: {why}", field="--output") from None
     for name, text in files().items():
         target = folder / name
-        partial = target.with_name(f".{name}.partial")
         try:
-            partial.write_text(text, encoding="utf-8", newline="")
-            partial.replace(target)
+            write_whole(target, text)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
             message = f"cannot write `{target}`: {exc.strerror or exc}"
             raise AccedeError.one("file.not-found", message, field="--output") from None
         out.print(f"wrote {target}")

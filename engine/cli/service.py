@@ -16,6 +16,7 @@ from engine.cli._common import (
     EXIT_OK,
     as_of_option,
     option,
+    reading_flags,
 )
 from engine.common.errors import AccedeError, Problem
 from engine.decisions import read_log, replay, replay_json, replay_lines
@@ -184,10 +185,7 @@ def register(sub: Any) -> None:
     watch.add_argument("--world", help="`default` or a world folder")
     watch.add_argument("--as-of", help="the date verdicts are judged on (default: today)")
     watch.add_argument("--subscribe", nargs="*", metavar="STATE:ORG", help="default: every non-member and organisation")
-    watch.add_argument("--assume", choices=["unknown", "support", "oppose"], default="unknown")
-    watch.add_argument(
-        "--trust", choices=["low", "medium", "high"], default="low", help="least confidence of a fact to use"
-    )
+    reading_flags(watch)
     watch.add_argument(
         "--engine",
         choices=["incremental", "evaluator", "durable"],

@@ -359,8 +359,13 @@ def looks_like_scenario(path: Path) -> bool:
 
 
 def yaml_files(folder: Path) -> list[Path]:
-    """Every ``.yaml`` and ``.yml`` file under a folder, in path order."""
-    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+    """Every ``.yaml`` and ``.yml`` file under a folder, in path order; hidden folders and files
+    (``.git``, ``.venv``, an editor's backups) are not the user's documents and are passed over."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in YAML_SUFFIXES and p.is_file() and not any(x.startswith(".") for x in p.relative_to(folder).parts)
+    )
 
 
 def scenario_files(paths: Sequence[str]) -> Iterator[Path]:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
-import tempfile
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,9 +36,10 @@ from yaml.cyaml import CParser  # type: ignore[attr-defined]  # the C parser is 
 from engine import models as m
 from engine.common.errors import AccedeError, Problem
 from engine.common.limits import DOCUMENT_BYTES
+from engine.reading.loader import yaml_files as folder_yaml_files
 from engine.reading.yaml12 import parse_yaml
 
-__all__ = ["Formatted", "LayoutError", "diff", "format_file", "format_text", "write_atomic", "yaml_files"]
+__all__ = ["Formatted", "LayoutError", "diff", "format_file", "format_text", "yaml_files"]
 
 _INDENT = 2
 
@@ -799,10 +798,8 @@ def yaml_files(names: Sequence[str]) -> list[Path]:
     for name in names:
         path = Path(name)
         if path.is_dir():
-            for sub in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in sub.relative_to(path).parts)
-                if sub.suffix in (".yaml", ".yml") and sub.is_file() and not hidden:
-                    found.setdefault(sub)
+            for sub in folder_yaml_files(path):
+                found.setdefault(sub)
         elif path.is_file():
             found.setdefault(path)
         else:
@@ -841,20 +838,3 @@ def _keep_ends(text: str) -> list[str]:
     # Lines split at `\n` only: `str.splitlines` would also split at characters inside scalars.
     *lines, last = text.split("\n")
     return [line + "\n" for line in lines] + ([last] if last else [])
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace a file's content whole or not at all: a temporary file beside it, then a rename."""
-    path = path.resolve()  # through a symbolic link to the file itself, which keeps the link
-    mode = path.stat().st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".fmt")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

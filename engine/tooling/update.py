@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from engine.questions import KINDS
+from engine.reading.writing import write_whole
 from engine.scenario import question_id
 from engine.tooling.testing import Case, Suite
 
@@ -43,10 +43,7 @@ class Rewrite:
         return "".join(lines)
 
     def write(self) -> None:
-        """Whole or not at all: a file beside it, then renamed over it."""
-        partial = self.path.with_name(f".{self.path.name}.partial")
-        partial.write_text(self.new, encoding="utf-8", newline="")
-        os.replace(partial, self.path)
+        write_whole(self.path, self.new)
 
 
 def _yaml() -> YAML:
