@@ -351,3 +351,18 @@ def test_a_diff_says_when_the_file_had_no_final_line_break(tmp_path: Path, capsy
     assert status == 1
     assert out.endswith("-org: X\n\\ No newline at end of file\n")
     assert "+org: X\n name: Y\n" in out
+
+
+def test_a_layout_fault_is_one_located_line_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(fmt, "_inner_notes", lambda coll: [])
+    path = tmp_path / "notes.yaml"
+    text = "events:\n  - sever: [A, B]  # why\n    on: 2001-01-01\n"
+    path.write_text(text, encoding="utf-8")
+    status, _out, err = run(capsys, "fmt", "--write", str(path))
+    assert status == 2
+    assert "Traceback" not in err
+    assert f"{path}: internal.error: " in err
+    assert "bug in `accede fmt`" in err
+    assert path.read_text(encoding="utf-8") == text

@@ -13,7 +13,7 @@ from rich.text import Text
 from engine.cli._common import EXIT_FAILED, EXIT_OK
 from engine.common.errors import AccedeError, Problem
 from engine.reading.writing import write_whole
-from engine.tooling.fmt import Formatted, diff, format_file, yaml_files
+from engine.tooling.fmt import Formatted, LayoutError, diff, format_file, yaml_files
 from engine.workspace import Workspace
 
 __all__ = ["cmd_fmt", "register"]
@@ -42,6 +42,11 @@ def cmd_fmt(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
                 results.append(format_file(path, str(path)))
             except AccedeError as exc:
                 problems.extend(exc.problems)
+            except LayoutError as exc:
+                # A fault of fmt's, not of the file: said as one located line, and nothing is written.
+                said = str(exc).removeprefix(f"{path}: ")
+                message = f"{said}; this is a bug in `accede fmt`, please report it with the file"
+                problems.append(Problem("internal.error", message, file=str(path)))
     if problems:
         raise AccedeError(problems)
     changed = [r for r in results if r.changed]
