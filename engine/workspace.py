@@ -22,9 +22,10 @@ from engine import models as m
 from engine.common.errors import AccedeError, Problem
 from engine.compiler.world import World, compile_world
 from engine.evaluation.describe import describe_org, describe_state
+from engine.evaluation.join import join
 from engine.evaluation.tally import Assume
 from engine.evaluation.verdict import JoinVerdict
-from engine.questions.registry import Result
+from engine.questions.registry import Asked, Result
 from engine.reading.loader import (
     WorldInput,
     display,
@@ -236,10 +237,23 @@ class Workspace:
         assume: Assume = "unknown",
         trust: str = "low",
     ) -> JoinVerdict:
-        """One verdict, as ``accede check`` gives it; its inputs are validated like a scenario's."""
-        verdict, _ = self.ask({"join": {"state": state, "org": org}}, on, world, assume=assume, trust=trust)
-        assert isinstance(verdict, JoinVerdict)  # the question above is a join
-        return verdict
+        """One verdict, as ``accede check`` gives it: names and the date checked as a scenario's are.
+
+        A direct path, not a one-question scenario: no document is built and validated for two
+        codes and a date, and a problem is located at the argument the user typed (``state``,
+        ``org``), not at a scenario field they never wrote.
+        """
+        compiled = self.world(world).trusting(trust)
+        problems: list[Problem] = []
+        doc = Document("<command line>", {"state": state, "org": org})
+        asked = Asked(compiled, doc, (), on, assume, problems)
+        code = resolve_name(state, compiled.names.states, asked.report("state"), problems)
+        named = resolve_name(org, compiled.names.orgs, asked.report("org"), problems)
+        if named is not None:
+            asked.need_org(named, "org")
+        if problems or code is None or named is None:
+            raise AccedeError(problems)
+        return join(compiled, code, named, on, assume=assume)
 
     def check_request(self, doc: Document, today: date) -> Answer:
         """A check request (see ``models.CheckRequest``) answered as its one-question scenario.

@@ -84,9 +84,23 @@ class CompiledCheck:
         raise NotImplementedError
 
     def outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        """The outcome for one applicant: read off the bitsets when a sweep has computed them, else
+        worked out for that applicant alone.
+
+        A join, and every remedy it verifies on a hypothetical snapshot, asks about one state:
+        computing the whole population's bitsets for it would cost a pass over every member per
+        condition. The two ways agree bit for bit (``tests/laws/test_applicant_laws.py``).
+        """
+        found = ctx.known(self)
+        if found is None:
+            return self._outcome(ctx, i)
+        holds, fails = found
+        return "holds" if holds >> i & 1 else "fails" if fails >> i & 1 else "unknown"
+
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        # Checks about the applicant alone have bitsets that cost a mask operation or two.
         holds, fails = self.masks(ctx)
-        bit = 1 << i
-        return "holds" if holds & bit else "fails" if fails & bit else "unknown"
+        return "holds" if holds >> i & 1 else "fails" if fails >> i & 1 else "unknown"
 
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         return []
@@ -125,6 +139,10 @@ class RelationsWith(CompiledCheck):
         for member in bits(ctx.group(self.group)):
             fails |= everyone & ~rel[member]
         return everyone & ~fails, fails
+
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        # Relations are symmetric and every state's row holds itself: one row answers for the applicant.
+        return "fails" if ctx.group(self.group) & ~ctx.snap.rel[i] else "holds"
 
     def missing(self, ctx: OrgContext, i: int) -> int:
         return ctx.group(self.group) & ~ctx.snap.rel[i] & ~(1 << i)
@@ -190,6 +208,14 @@ class RecognizedBy(CompiledCheck):
             fails |= everyone & ~rec[member]
         return everyone & ~fails, fails
 
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        # Recognition is not symmetric: each member's own row says whether it recognises the applicant.
+        rec = ctx.snap.rec
+        for member in bits(ctx.group(self.group)):
+            if not rec[member] >> i & 1:
+                return "fails"
+        return "holds"
+
     def missing(self, ctx: OrgContext, i: int) -> list[int]:
         bit = 1 << i
         rec = ctx.snap.rec
@@ -248,6 +274,9 @@ class NoConflictWith(CompiledCheck):
         for member in bits(ctx.group(self.group)):
             fails |= conflict[member]
         return ctx.all & ~fails, fails
+
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        return "fails" if ctx.group(self.group) & ctx.snap.conflict[i] else "holds"  # conflict is symmetric
 
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         if outcome != "fails":
@@ -424,6 +453,16 @@ class AllOf(_Combinator):
             fails |= f
         return holds, fails
 
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        result: Outcome = "holds"
+        for part in self.parts:
+            now = part.outcome(ctx, i)
+            if now == "fails":
+                return "fails"
+            if now == "unknown":
+                result = "unknown"
+        return result
+
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = NOTHING if want else ()
         for part in self.parts:
@@ -444,6 +483,16 @@ class AnyOf(_Combinator):
             holds |= h
             fails &= f
         return holds, fails
+
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        result: Outcome = "fails"
+        for part in self.parts:
+            now = part.outcome(ctx, i)
+            if now == "holds":
+                return "holds"
+            if now == "unknown":
+                result = "unknown"
+        return result
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = () if want else NOTHING
@@ -467,6 +516,10 @@ class Not(CompiledCheck):
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         holds, fails = self.inner.masks(ctx)
         return fails, holds
+
+    def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
+        now = self.inner.outcome(ctx, i)
+        return "fails" if now == "holds" else "holds" if now == "fails" else "unknown"
 
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         flipped: Outcome = "fails" if outcome == "holds" else "holds" if outcome == "fails" else "unknown"

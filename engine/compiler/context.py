@@ -46,6 +46,10 @@ class OrgContext:
             found = self._memo[check] = check._masks(self)
         return found
 
+    def known(self, check: Masked) -> tuple[int, int] | None:
+        """A check's bitsets if something has computed them on this snapshot already, else None."""
+        return self._memo.get(check)
+
     def group(self, group: m.Group) -> int:
         if group.kind == "members":
             return self.snap.members(self.org)

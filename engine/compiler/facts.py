@@ -188,8 +188,14 @@ class Snapshot:
         return variant
 
     def _variant(self, **parts: Any) -> Snapshot:
-        """A hypothetical copy sharing every fact but ``parts``, with a cache of its own."""
-        return replace(self, cache={}, **parts)
+        """A hypothetical copy sharing every fact but ``parts``, with a cache of its own.
+
+        A shallow copy with the parts set, not ``dataclasses.replace`` or ``copy.copy``: both go
+        through keyword or reduce plumbing, and order searches and remedy checks make thousands of variants.
+        """
+        variant = object.__new__(Snapshot)
+        variant.__dict__ = {**self.__dict__, **parts, "cache": {}}
+        return variant
 
     def with_members(self, org: str, admitted: int) -> Snapshot:
         """This snapshot with the states of bitset ``admitted`` made members of ``org``.

@@ -75,11 +75,9 @@ def join(
             state, org, on, "member", (), Decision("passes", ()), rules_from=version.valid_from,
             status=status, status_since=status_since, beyond_horizon=beyond,
         )  # fmt: skip
-    bit = 1 << i
     results = []
     for condition in version.conditions:
-        holds, fails = condition.check.masks(ctx)
-        outcome: Outcome = "holds" if holds & bit else "fails" if fails & bit else "unknown"
+        outcome: Outcome = condition.check.outcome(ctx, i)
         evidence = tuple(condition.check.explain(ctx, i, outcome))
         results.append(
             ConditionResult(condition.id, condition.text, condition.source, condition.confidence, outcome, evidence)
@@ -154,9 +152,9 @@ def _failed(stage: StageTally) -> FailedStage:
 
 
 def _lifts(ctx: OrgContext, i: int, option: frozenset[Change], conditions: Sequence[CompiledCondition]) -> bool:
+    # Verified for the applicant alone: the hypothetical snapshot is asked about no other state.
     after = OrgContext(ctx.snap.with_remedy(option), ctx.org)
-    bit = 1 << i
-    return all(c.check.masks(after)[0] & bit for c in conditions)
+    return all(c.check.outcome(after, i) == "holds" for c in conditions)
 
 
 def rules_in_force(compiled: CompiledOrg, on: date) -> CompiledVersion:
