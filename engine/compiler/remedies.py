@@ -46,26 +46,51 @@ def same_change(a: Change, b: Change) -> bool:
 
 
 def minimise(options: list[frozenset[Change]]) -> Options:
-    """Drop duplicates, supersets and self-contradictory sets; keep the smallest few."""
-    clean = []
-    for option in set(options):
-        if len(option) > 1:
-            admits = [c[1:3] for c in option if c[0] in ("admit", "leave")]
-            if len(admits) != len(set(admits)):
-                continue  # two statuses for one state in one organisation cannot both be remedies
-        clean.append(option)
-    clean.sort(key=_size_then_content)
+    """Drop duplicates, supersets and self-contradictory sets; keep the smallest few.
+
+    Smallest means fewest changes, then the sorted changes compared in order. Each distinct change
+    gets a rank in that order and each set a bitmask of its ranks, highest rank in the lowest bit:
+    for two sets of one size, the one whose sorted changes come first holds the smallest change
+    the other lacks, which is the higher bit, so it has the larger mask. Sorting and the subset
+    tests are then integer operations, not comparisons of sorted tuples of strings (a remedy
+    search over many members runs this at every step).
+    """
+    unique = set(options)
+    ranked = sorted({c for option in unique for c in option})
+    top = len(ranked) - 1
+    bit = {c: 1 << (top - r) for r, c in enumerate(ranked)}
+    # Two statuses for one state in one organisation cannot both be remedies.
+    slots: dict[tuple[str, ...], int] = {}
+    for change in ranked:
+        if change[0] in ("admit", "leave"):
+            slots[change[1:3]] = slots.get(change[1:3], 0) | bit[change]
+    shared = [mask for mask in slots.values() if mask.bit_count() > 1]
+    rank = bit.__getitem__
+    keyed = []
+    for option in unique:
+        mask = sum(map(rank, option))  # distinct powers of two: the sum is the union
+        if shared and any((mask & slot).bit_count() > 1 for slot in shared):
+            continue
+        keyed.append((len(option), -mask, option))
+    keyed.sort(key=_size_then_order)
     kept: list[frozenset[Change]] = []
-    for option in clean:
-        if not any(k <= option for k in kept):
+    masks: list[int] = []
+    size, smaller = -1, 0
+    for length, negated, option in keyed:
+        if length != size:
+            # Only a smaller set can be a strict subset (duplicates are gone): the ones kept so far.
+            size, smaller = length, len(kept)
+        mask = -negated
+        if not smaller or not any(k & ~mask == 0 for k in masks[:smaller]):
             kept.append(option)
-        if len(kept) >= MAX_OPTIONS:
-            break
+            masks.append(mask)
+            if len(kept) >= MAX_OPTIONS:
+                break
     return tuple(kept)
 
 
-def _size_then_content(option: frozenset[Change]) -> tuple[int, list[Change]]:
-    return len(option), sorted(option)
+def _size_then_order(entry: tuple[int, int, frozenset[Change]]) -> tuple[int, int]:
+    return entry[0], entry[1]
 
 
 def both(a: Options, b: Options) -> Options:

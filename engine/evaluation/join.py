@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from itertools import islice
 
 from engine.common.budget import spend
 from engine.common.limits import REMEDIES
@@ -184,10 +185,11 @@ def _remedies(
     # Conditions can interfere (admitting a state as observer lifts one condition and breaks
     # another that needs it a member): every candidate is checked on the date with its changes made.
     claimed = [c for c in failing if c.id in lifted]
-    options = tuple(o for o in options if _lifts(ctx, i, o, claimed))
+    # Smallest first, and only the first MAX_REMEDIES that lift are reported: the rest are not tried.
+    confirmed = islice((o for o in options if _lifts(ctx, i, o, claimed)), MAX_REMEDIES)
     remedies = []
     day = on.isoformat()
-    for option in options[:MAX_REMEDIES]:
+    for option in confirmed:
         changes = tuple(change_syntax(c, day) for c in sorted(option))
         remedies.append(Remedy(changes, tuple(lifted)))
     return tuple(remedies), tuple(stuck)
