@@ -53,16 +53,25 @@ def _query_names(dependant: Any) -> set[str]:
     return names
 
 
+#: Where a route keeps the query parameters it declares (routes are neither hashable nor shared
+#: between applications, so the answer lives on the route itself).
+_DECLARED = "accede_query_names"
+
+
 async def strict_query(request: Request) -> None:
     """Refuse query parameters the route does not declare, as unknown body fields are refused.
 
     A misspelt ``orgg=SCO`` would otherwise be ignored and the whole sweep returned.
     """
     route = request.scope.get("route")
-    dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
-    known = _query_names(dependant)
+    known: frozenset[str] | None = getattr(route, _DECLARED, None)
+    if known is None:
+        dependant = getattr(route, "dependant", None)
+        if dependant is None:
+            return
+        # Routes are built once at start-up: what each declares is worked out on its first request.
+        known = frozenset(_query_names(dependant))
+        setattr(route, _DECLARED, known)
     unknown = [k for k in dict.fromkeys(request.query_params.keys()) if k not in known]
     if unknown:
         allowed = ", ".join(f"`{k}`" for k in sorted(known)) or "none"

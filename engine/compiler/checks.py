@@ -69,6 +69,15 @@ def _recorded_relations(ctx: OrgContext, i: int, group: m.Group) -> list[Evidenc
     return out
 
 
+def _group_reads(group: m.Group, org: str) -> frozenset[str]:
+    """A group's membership is a status fact: of the organisation joined, or of the one it names."""
+    if group.kind == "members":
+        return frozenset({f"status:{org}"})
+    if group.kind == "members_of":
+        return frozenset({f"status:{group.org}"})
+    return frozenset()
+
+
 class CompiledCheck:
     """Base of every compiled check; see the module docstring for the three questions."""
 
@@ -82,6 +91,10 @@ class CompiledCheck:
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         raise NotImplementedError
+
+    def reads(self, org: str) -> frozenset[str]:
+        """The facts its bitsets read when ``org`` is joined (``Snapshot.changed`` names them)."""
+        return frozenset()
 
     def outcome(self, ctx: OrgContext, i: int) -> Outcome:
         """The outcome for one applicant: read off the bitsets when a sweep has computed them, else
@@ -131,6 +144,9 @@ class CompiledCheck:
 class RelationsWith(CompiledCheck):
     group: m.Group
     about_applicant = False
+
+    def reads(self, org: str) -> frozenset[str]:
+        return _group_reads(self.group, org) | {"rel"}
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         everyone = ctx.all
@@ -200,6 +216,9 @@ class RecognizedBy(CompiledCheck):
     group: m.Group
     about_applicant = False
 
+    def reads(self, org: str) -> frozenset[str]:
+        return _group_reads(self.group, org) | {"rec"}
+
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         everyone = ctx.all
         rec = ctx.snap.rec
@@ -268,6 +287,9 @@ class NoConflictWith(CompiledCheck):
     group: m.Group
     about_applicant = False
 
+    def reads(self, org: str) -> frozenset[str]:
+        return _group_reads(self.group, org) | {"conflict"}
+
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         conflict = ctx.snap.conflict
         fails = 0
@@ -317,6 +339,9 @@ class StatusIn(CompiledCheck):
     org: str | None  # None: the organisation being joined
     statuses: tuple[str, ...]
 
+    def reads(self, org: str) -> frozenset[str]:
+        return frozenset({f"status:{self.org or org}"})
+
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         table = ctx.snap.status.get(self.org or ctx.org, {})
         holds = 0
@@ -361,6 +386,9 @@ class RegionIn(CompiledCheck):
 class Sanctioned(CompiledCheck):
     value: bool
 
+    def reads(self, org: str) -> frozenset[str]:
+        return frozenset({"sanction"})
+
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         under = ctx.snap.sanctioned
         rest = ctx.all & ~under
@@ -392,6 +420,9 @@ class Sanctioned(CompiledCheck):
 @dataclass(frozen=True, eq=False)
 class Assessed(CompiledCheck):
     key: str
+
+    def reads(self, org: str) -> frozenset[str]:
+        return frozenset({"assess"})
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         true, false = ctx.snap.assess.get(self.key, (0, 0))
@@ -429,6 +460,9 @@ class _Combinator(CompiledCheck):
     @property
     def about_applicant(self) -> bool:  # type: ignore[override]
         return all(p.about_applicant for p in self.parts)
+
+    def reads(self, org: str) -> frozenset[str]:
+        return frozenset().union(*(p.reads(org) for p in self.parts))
 
     def explain(self, ctx: OrgContext, i: int, outcome: Outcome) -> list[Evidence]:
         if outcome == "holds":
@@ -512,6 +546,9 @@ class Not(CompiledCheck):
     @property
     def about_applicant(self) -> bool:  # type: ignore[override]
         return self.inner.about_applicant
+
+    def reads(self, org: str) -> frozenset[str]:
+        return self.inner.reads(org)
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]:
         holds, fails = self.inner.masks(ctx)

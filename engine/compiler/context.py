@@ -23,6 +23,8 @@ class Masked(Protocol):
 
     def _masks(self, ctx: OrgContext) -> tuple[int, int]: ...
 
+    def reads(self, org: str) -> frozenset[str]: ...
+
 
 class OrgContext:
     """One snapshot seen from one organisation: what `members` means, and fact look-ups."""
@@ -43,7 +45,14 @@ class OrgContext:
         """A check's bitsets on this snapshot for this organisation, computed once."""
         found = self._memo.get(check)
         if found is None:
-            found = self._memo[check] = check._masks(self)
+            origin = self.snap.origin
+            if origin is not None and not check.reads(self.org) & self.snap.changed():
+                # None of the facts it reads differ from the snapshot this one was made from: its
+                # bitsets there (computed there once, for every variant made from it) are its bitsets here.
+                found = OrgContext(origin, self.org).memo(check)
+            else:
+                found = check._masks(self)
+            self._memo[check] = found
         return found
 
     def known(self, check: Masked) -> tuple[int, int] | None:

@@ -95,6 +95,32 @@ class Snapshot:
     #: does not fill them.
     rec_denied: list[int] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict)
+    #: The snapshot this one was made from (a what-if's baseline, a remedy's or an admission set's
+    #: starting point), and which facts differ from it (see ``changed``): a check that reads none of
+    #: them has the origin's bitsets, so a hypothetical snapshot recomputes only what it changed.
+    origin: Snapshot | None = None
+    differs: frozenset[str] | None = None
+
+    def changed(self) -> frozenset[str]:
+        """The facts that differ from the origin: ``rel``, ``rec``, ``conflict``, ``sanction``,
+        ``assess`` and ``status:ORG``. Worked out on first use for a variant (told apart by which
+        parts are copies, so a copy that happens to be equal counts as changed)."""
+        found = self.differs
+        if found is None:
+            origin = self.origin
+            assert origin is not None
+            kinds = {
+                name
+                for name in ("rel", "rec", "conflict", "assess")
+                if getattr(self, name) is not getattr(origin, name)
+            }
+            if self.sanctioned != origin.sanctioned:
+                kinds.add("sanction")
+            if self.status is not origin.status:
+                orgs = self.status.keys() | origin.status.keys()
+                kinds.update(f"status:{org}" for org in orgs if self.status.get(org) is not origin.status.get(org))
+            found = self.differs = frozenset(kinds)
+        return found
 
     def members(self, org: str) -> int:
         return self.status.get(org, {}).get("member", 0)
@@ -194,7 +220,7 @@ class Snapshot:
         through keyword or reduce plumbing, and order searches and remedy checks make thousands of variants.
         """
         variant = object.__new__(Snapshot)
-        variant.__dict__ = {**self.__dict__, **parts, "cache": {}}
+        variant.__dict__ = {**self.__dict__, **parts, "cache": {}, "origin": self, "differs": None}
         return variant
 
     def with_members(self, org: str, admitted: int) -> Snapshot:
@@ -324,6 +350,8 @@ class Facts:
         # changes every row.
         everyone = self.recognition_among is not None and self.recognition_among in touched_orgs
         snap.recognition_rows(None if everyone else rows)
+        snap.origin = base
+        snap.differs = _touched_facts(self.touched, everyone)
         return snap
 
     def revert(self, snap: Snapshot, keys: Iterable[Key], to: date) -> Snapshot:
@@ -664,3 +692,21 @@ def _region_masks(records: list[m.StateRecord]) -> dict[str, int]:
             if name:
                 masks[name] = masks.get(name, 0) | 1 << i
     return masks
+
+
+def _touched_facts(keys: Iterable[Key], everyone: bool) -> frozenset[str]:
+    """The facts (as ``Snapshot.changed`` names them) a what-if's changed timelines move.
+
+    Relations imply recognition, and membership of the organisation whose members recognise one
+    another (``everyone``) moves recognition too; positions are read by tallies, not by checks.
+    """
+    kinds: set[str] = {"rec"} if everyone else set()
+    for key in keys:
+        kind = key[0]
+        if kind == "rel":
+            kinds.update(("rel", "rec"))
+        elif kind == "status":
+            kinds.add(f"status:{key[2]}")
+        elif kind in ("rec", "conflict", "sanction", "assess"):
+            kinds.add(str(kind))
+    return frozenset(kinds)

@@ -5,7 +5,9 @@ about one applicant without computing the whole population's bitsets; a sweep re
 On generated worlds, for every check and sub-check of every rule version, on any date, before and
 after a remedy's changes are made, both ways must give the same outcome for every state. The
 command line's direct ``Workspace.check`` must answer exactly what the same join asked as a
-one-question scenario answers.
+one-question scenario answers. And a hypothetical snapshot (a what-if's projection, a remedy's
+variant) that takes the bitsets of a check reading none of the facts it changed from the snapshot
+it was made from must hold exactly the bitsets it would compute afresh.
 """
 
 from __future__ import annotations
@@ -117,6 +119,87 @@ def test_after_a_remedy_alone_is_its_bit(data: st.DataObject) -> None:
         label="change",
     )
     assert agree(world, snap.with_remedy([change])) > 0
+
+
+def fresh(snap: Snapshot) -> Snapshot:
+    """A copy of ``snap`` that inherits nothing: every check's bitsets computed on it."""
+    copy = snap._variant()
+    copy.origin = None
+    return copy
+
+
+def inherits_exactly(world: World, snap: Snapshot) -> int:
+    compared = 0
+    afresh = fresh(snap)
+    for code, org in world.orgs.items():
+        version = org.version_at(snap.on)
+        if version is None:
+            continue
+        for condition in version.conditions:
+            for check in every_check(condition.check):
+                got = check.masks(OrgContext(snap, code))
+                want = check.masks(OrgContext(afresh, code))
+                assert got == want, f"{condition.id} ({type(check).__name__}) in {code}: inherited {got}, afresh {want}"
+                compared += 1
+    return compared
+
+
+@settings(max_examples=examples(150))
+@given(data=st.data())
+def test_a_what_if_inherits_only_the_bitsets_it_did_not_change(data: st.DataObject) -> None:
+    inline = data.draw(gen.worlds(), label="world")
+    on = data.draw(gen.question_dates(inline, 1, 1), label="date")[0]
+    changes = data.draw(gen.changes(inline, on), label="changes")
+    doc = Document(
+        "gen.yaml",
+        {
+            "scenario": "generated",
+            "world": inline,
+            "as_of": on.isoformat(),
+            "changes": changes,
+            "questions": [{"join": {"state": gen.codes_of(inline)[0], "org": gen.orgs_of(inline)[0]}}],
+        },
+    )
+    try:
+        result = Workspace().run_document(doc)
+    except AccedeError as exc:
+        note(f"refused: {exc}")
+        reject()
+    what_if = result.evaluated_on
+    assert what_if is not None
+    base = compiled(inline)
+    # The baseline's bitsets are computed first, so the what-if has something to inherit.
+    inherits_exactly(base, base.as_of(on))
+    snap = what_if.as_of(on)
+    assert snap.origin is not None or not changes
+    inherits_exactly(what_if, snap)
+
+
+@settings(max_examples=examples(100))
+@given(data=st.data())
+def test_a_remedy_variant_inherits_only_the_bitsets_it_did_not_change(data: st.DataObject) -> None:
+    inline = data.draw(gen.worlds(), label="world")
+    world = compiled(inline)
+    snap = world.as_of(data.draw(gen.question_dates(inline, 1, 1), label="date")[0])
+    inherits_exactly(world, snap)
+    codes, orgs = world.codes, sorted(world.orgs)
+    a, b = data.draw(st.lists(st.sampled_from(codes), min_size=2, max_size=2, unique=True), label="pair")
+    admissions: list[tuple[str, ...]] = [
+        ("admit", a, org, status) for org in orgs for status in sorted(world.orgs[org].statuses)
+    ]
+    changes = data.draw(
+        st.lists(
+            st.sampled_from([("establish", a, b), ("recognize", a, b), ("end_conflict", a, b), ("lift_sanctions", a)])
+            | st.sampled_from(admissions or [("lift_sanctions", b)]),
+            min_size=1,
+            max_size=3,
+        ),
+        label="changes",
+    )
+    variant = snap.with_remedy(changes)
+    inherits_exactly(world, variant)
+    members = data.draw(st.integers(0, (1 << len(codes)) - 1), label="admitted")
+    inherits_exactly(world, snap.with_members(orgs[0], members))
 
 
 STATES = st.sampled_from(("ARM", "AZE", "TUR", "UKR", "MDA", "SRB", "ISR", "PSE", "XKX", "TWN", "BTN", "CHE"))
