@@ -46,7 +46,7 @@ class OrgContext:
         found = self._memo.get(check)
         if found is None:
             origin = self.snap.origin
-            if origin is not None and not check.reads(self.org) & self.snap.changed():
+            if origin is not None and not check.reads(self.org) & self.snap.differs:
                 # None of the facts it reads differ from the snapshot this one was made from: its
                 # bitsets there (computed there once, for every variant made from it) are its bitsets here.
                 found = OrgContext(origin, self.org).memo(check)

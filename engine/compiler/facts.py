@@ -37,6 +37,19 @@ TRUST: tuple[str, ...] = ("low", "medium", "high")
 SNAPSHOT_CACHE = SNAPSHOTS_CACHED.file
 
 
+#: The facts a change of each kind moves, as ``Snapshot.differs`` names them (relations imply recognition).
+_READ_AS: dict[str, tuple[str, ...]] = {
+    "rel": ("rel", "rec"),
+    "rec": ("rec",),
+    "conflict": ("conflict",),
+    "sanction": ("sanction",),
+    "assess": ("assess",),
+    "pos": (),
+}
+_RELATIONS = frozenset(_READ_AS["rel"])
+_RECOGNITION = frozenset(_READ_AS["rec"])
+
+
 class Layered(Mapping[Key, Any]):
     """A mapping that reads ``top`` over ``base``; a value of None in ``top`` hides the base's."""
 
@@ -96,31 +109,12 @@ class Snapshot:
     rec_denied: list[int] = field(default_factory=list)
     cache: dict[Any, Any] = field(default_factory=dict)
     #: The snapshot this one was made from (a what-if's baseline, a remedy's or an admission set's
-    #: starting point), and which facts differ from it (see ``changed``): a check that reads none of
-    #: them has the origin's bitsets, so a hypothetical snapshot recomputes only what it changed.
+    #: starting point), and the facts that differ from it, named ``rel``, ``rec``, ``conflict``,
+    #: ``sanction``, ``assess`` and ``status:ORG``: a check that reads none of them has the origin's
+    #: bitsets, so a hypothetical snapshot recomputes only what it changed. Whoever makes the
+    #: variant says what it changed (``_variant``); a copy that happens to be equal still counts.
     origin: Snapshot | None = None
-    differs: frozenset[str] | None = None
-
-    def changed(self) -> frozenset[str]:
-        """The facts that differ from the origin: ``rel``, ``rec``, ``conflict``, ``sanction``,
-        ``assess`` and ``status:ORG``. Worked out on first use for a variant (told apart by which
-        parts are copies, so a copy that happens to be equal counts as changed)."""
-        found = self.differs
-        if found is None:
-            origin = self.origin
-            assert origin is not None
-            kinds = {
-                name
-                for name in ("rel", "rec", "conflict", "assess")
-                if getattr(self, name) is not getattr(origin, name)
-            }
-            if self.sanctioned != origin.sanctioned:
-                kinds.add("sanction")
-            if self.status is not origin.status:
-                orgs = self.status.keys() | origin.status.keys()
-                kinds.update(f"status:{org}" for org in orgs if self.status.get(org) is not origin.status.get(org))
-            found = self.differs = frozenset(kinds)
-        return found
+    differs: frozenset[str] = frozenset()
 
     def members(self, org: str) -> int:
         return self.status.get(org, {}).get("member", 0)
@@ -155,13 +149,13 @@ class Snapshot:
         rec = list(self.rec)
         rec[i] |= rel[i]
         rec[j] |= rel[j]
-        return self._variant(rel=rel, rec=rec)
+        return self._variant(_RELATIONS, rel=rel, rec=rec)
 
     def with_recognition(self, by: int, of: int) -> Snapshot:
         """This snapshot with ``by`` recognising ``of``."""
         rec = list(self.rec)
         rec[by] |= 1 << of
-        return self._variant(rec=rec)
+        return self._variant(_RECOGNITION, rec=rec)
 
     def with_remedy(self, changes: Iterable[tuple[str, ...]]) -> Snapshot:
         """This snapshot with a remedy's changes made on its date (to verify what the remedy lifts).
@@ -170,6 +164,7 @@ class Snapshot:
         """
         index = self.facts.index
         parts: dict[str, Any] = {}
+        differs: set[str] = set()
 
         def rows(name: str) -> list[int]:
             if name not in parts:
@@ -180,6 +175,7 @@ class Snapshot:
         for change in changes:
             # Remedies only ever improve standing: these are the only changes they propose.
             fact = m.VERBS[change[0]].fact
+            differs.update(_READ_AS[fact] if fact != "status" else (f"status:{change[2]}",))
             if fact == "rel":  # ("establish", a, b)
                 i, j = index[change[1]], index[change[2]]
                 rel, rec = rows("rel"), rows("rec")
@@ -205,22 +201,26 @@ class Snapshot:
                 true, false = assess.get(change[1], (0, 0))
                 true, false = true & ~bit, false & ~bit
                 assess[change[1]] = (true | bit, false) if change[3] == "true" else (true, false | bit)
-        variant = self._variant(**parts)
         among = self.facts.recognition_among
-        if "status" in parts and among is not None and parts["status"].get(among) is not self.status.get(among):
+        everyone = "status" in parts and among is not None and f"status:{among}" in differs
+        if everyone:
             # Joining the organisation whose members recognise one another changes recognition too.
+            differs.add("rec")
+        variant = self._variant(frozenset(differs), **parts)
+        if everyone:
             variant.rec = list(variant.rec)
             variant.recognition_rows()
         return variant
 
-    def _variant(self, **parts: Any) -> Snapshot:
-        """A hypothetical copy sharing every fact but ``parts``, with a cache of its own.
+    def _variant(self, differs: frozenset[str], **parts: Any) -> Snapshot:
+        """A hypothetical copy sharing every fact but ``parts``, with a cache of its own; ``differs``
+        names the facts ``parts`` change (see ``origin``).
 
         A shallow copy with the parts set, not ``dataclasses.replace`` or ``copy.copy``: both go
         through keyword or reduce plumbing, and order searches and remedy checks make thousands of variants.
         """
         variant = object.__new__(Snapshot)
-        variant.__dict__ = {**self.__dict__, **parts, "cache": {}, "origin": self, "differs": None}
+        variant.__dict__ = {**self.__dict__, **parts, "cache": {}, "origin": self, "differs": differs}
         return variant
 
     def with_members(self, org: str, admitted: int) -> Snapshot:
@@ -231,7 +231,7 @@ class Snapshot:
         """
         table = {status: mask & ~admitted for status, mask in self.status.get(org, {}).items()}
         table["member"] = table.get("member", 0) | admitted
-        return self._variant(status={**self.status, org: table})
+        return self._variant(frozenset({f"status:{org}"}), status={**self.status, org: table})
 
 
 @dataclass(eq=False)
@@ -695,18 +695,12 @@ def _region_masks(records: list[m.StateRecord]) -> dict[str, int]:
 
 
 def _touched_facts(keys: Iterable[Key], everyone: bool) -> frozenset[str]:
-    """The facts (as ``Snapshot.changed`` names them) a what-if's changed timelines move.
+    """The facts (as ``Snapshot.differs`` names them) a what-if's changed timelines move.
 
-    Relations imply recognition, and membership of the organisation whose members recognise one
-    another (``everyone``) moves recognition too; positions are read by tallies, not by checks.
+    Membership of the organisation whose members recognise one another (``everyone``) moves
+    recognition too; positions are read by tallies, not by checks.
     """
     kinds: set[str] = {"rec"} if everyone else set()
     for key in keys:
-        kind = key[0]
-        if kind == "rel":
-            kinds.update(("rel", "rec"))
-        elif kind == "status":
-            kinds.add(f"status:{key[2]}")
-        elif kind in ("rec", "conflict", "sanction", "assess"):
-            kinds.add(str(kind))
+        kinds.update(_READ_AS[str(key[0])] if key[0] != "status" else (f"status:{key[2]}",))
     return frozenset(kinds)

@@ -63,7 +63,7 @@ def bit_outcome(check: CompiledCheck, ctx: OrgContext, i: int) -> str:
 
 def alone(check: CompiledCheck, snap: Snapshot, org: str, i: int) -> str:
     """The outcome worked out for the applicant alone: on a copy whose condition cache is empty."""
-    return check.outcome(OrgContext(snap._variant(), org), i)
+    return check.outcome(OrgContext(snap._variant(frozenset()), org), i)
 
 
 def agree(world: World, snap: Snapshot) -> int:
@@ -73,7 +73,7 @@ def agree(world: World, snap: Snapshot) -> int:
         version = org.version_at(snap.on)
         if version is None:
             continue
-        ctx = OrgContext(snap._variant(), code)
+        ctx = OrgContext(snap._variant(frozenset()), code)
         for condition in version.conditions:
             for check in every_check(condition.check):
                 for i, state in enumerate(world.codes):
@@ -123,7 +123,7 @@ def test_after_a_remedy_alone_is_its_bit(data: st.DataObject) -> None:
 
 def fresh(snap: Snapshot) -> Snapshot:
     """A copy of ``snap`` that inherits nothing: every check's bitsets computed on it."""
-    copy = snap._variant()
+    copy = snap._variant(frozenset())
     copy.origin = None
     return copy
 
