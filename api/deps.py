@@ -32,6 +32,7 @@ __all__ = [
     "cached",
     "check_body",
     "compute",
+    "light",
     "parse_as_of",
     "scenario_body",
     "strict_query",
@@ -100,7 +101,34 @@ async def cached(request: Request, day: date | None = None) -> Response | None:
     return None if found is None else Response(found, media_type="application/json", headers=_HIT)
 
 
-async def compute(request: Request, fn: Callable[[], Any], day: date | None = None) -> Response:
+#: Most what-if changes a check may carry and still count as light (``light``).
+LIGHT_CHANGES = 8
+
+
+def light(ws: Workspace, doc: Document, day: date) -> bool:
+    """Whether a check request is light: answered on the loop rather than handed to a thread.
+
+    No amendments (they compile rules), the default trust, a few changes, and a date whose
+    snapshot the world holds already (projecting a new date costs milliseconds). Anything this
+    cannot read is not light: the pool answers it, with its errors.
+    """
+    data = doc.data
+    if not isinstance(data, dict) or "amend" in data or data.get("trust", "low") != "low":
+        return False
+    changes = data.get("changes", [])
+    if not isinstance(changes, list) or len(changes) > LIGHT_CHANGES:
+        return False
+    as_of = data.get("as_of")
+    if as_of is not None and not isinstance(as_of, str):
+        return False
+    try:
+        on = parse_day(as_of, "as_of", day)
+    except AccedeError:
+        return False
+    return ws.default.facts.projected(on)
+
+
+async def compute(request: Request, fn: Callable[[], Any], day: date | None = None, *, light: bool = False) -> Response:
     """``fn()`` in the evaluation pool, under the service's budget and deadline; its JSON as the answer.
 
     A GET (no body) is looked up in the answer cache first; every answer is kept there, and
@@ -111,7 +139,7 @@ async def compute(request: Request, fn: Callable[[], Any], day: date | None = No
         if hit is not None:
             return hit
     pool: Pool = request.app.state.pool
-    answer = await pool.compute(fn)
+    answer = await pool.compute(fn, light=light)
     answers: AnswerCache = request.app.state.answers
     answers.put(_key(request, await request.body(), day), answer)
     return Response(answer, media_type="application/json", headers=_MISS)

@@ -195,6 +195,74 @@ def test_a_heavy_request_does_not_stall_healthz(server: str) -> None:
     assert answered_while_busy >= 1 or done["seconds"] < 0.3
 
 
+# --- light requests on the loop, the rest in the pool -------------------------------------------
+
+
+class Counted:
+    """Counts the work the pool's threads are handed, and can force every request there."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from api import workers  # noqa: PLC0415
+
+        self.threaded = 0
+        original = workers.Pool._budgeted
+
+        def budgeted(pool: Any, fn: Any) -> bytes:
+            self.threaded += 1
+            return original(pool, fn)
+
+        monkeypatch.setattr(workers.Pool, "_budgeted", budgeted)
+
+
+def answers(client: TestClient, bodies: list[dict[str, Any]]) -> list[tuple[int, bytes]]:
+    out = []
+    for body in bodies:
+        response = client.post("/v1/check", json=body)
+        out.append((response.status_code, response.content))
+    return out
+
+
+def test_a_light_check_is_answered_on_the_loop_and_the_same(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check of a projected date with a few changes never waits for a thread, and its answer is
+    byte for byte the pool's; amendments, other trust levels and new dates go to the pool."""
+    from api import workers  # noqa: PLC0415
+
+    counted = Counted(monkeypatch)
+    light_ones = [ARMENIA, {**ARMENIA, "changes": []}, {**ARMENIA, "state": "AZE"}]
+    heavy_ones = [
+        {**ARMENIA, "trust": "medium"},
+        {**ARMENIA, "as_of": "1999-03-04"},
+        {**ARMENIA, "amend": [{"org": "SCO", "drop": "sco.relations"}]},
+    ]
+    settings = Settings(answer_cache=0)
+    with TestClient(create_app(workspace, settings)) as fresh:
+        fresh.get("/readyz")
+        fresh.post("/v1/check", json={**ARMENIA, "changes": [{"establish": ["ARM", "TUR"]}]})  # projects 2025-09-01
+        counted.threaded = 0
+        on_loop = answers(fresh, light_ones)
+        assert counted.threaded == 0, "a light check was handed to a thread"
+        answers(fresh, heavy_ones)
+        assert counted.threaded == len(heavy_ones), "a request that is not light was answered on the loop"
+        # Forced through the pool (a trial budget of nothing), the same requests give the same bytes.
+        monkeypatch.setattr(workers, "LIGHT_WORK", -1)
+        counted.threaded = 0
+        assert answers(fresh, light_ones) == on_loop
+        assert counted.threaded == len(light_ones), "a light request over its trial budget was not handed on"
+    assert all(status == 200 for status, _ in on_loop)
+
+
+def test_a_kept_decision_log_makes_nothing_light(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    counted = Counted(monkeypatch)
+    with TestClient(create_app(workspace, Settings(decision_log=str(tmp_path / "log.jsonl")))) as logged:
+        logged.post("/v1/check", json=ARMENIA)
+        logged.post("/v1/check", json={**ARMENIA, "state": "AZE"})
+    assert counted.threaded == 2
+
+
 # --- bad input is never a 500 ---------------------------------------------------------------------
 
 

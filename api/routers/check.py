@@ -1,8 +1,9 @@
 """``POST /v1/check``: one verdict, with what-if changes and amendments.
 
 The body is a ``CheckRequest`` (``engine.models``), read and answered by the engine as the
-one-question scenario it stands for, in the evaluation pool; the answer is the bytes of
-`accede check --json`, and goes to the decision log when one is kept.
+one-question scenario it stands for, in the evaluation pool (on the loop when it is light, see
+``api.workers``); the answer is the bytes of `accede check --json`, and goes to the decision log
+when one is kept (a kept log makes no request light: its writes stay off the loop).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import Strict, Ws, cached, check_body, compute
+from api.deps import Strict, Ws, cached, check_body, compute, light
 from api.schemas import body, ok
 from engine.common.dates import today
 
@@ -41,4 +42,5 @@ async def check(request: Request, ws: Ws) -> Response:
             )
         return result
 
-    return await compute(request, answer, day)
+    quick = request.app.state.decisions is None and light(ws, doc, day)
+    return await compute(request, answer, day, light=quick)

@@ -20,7 +20,11 @@ from dataclasses import dataclass
 
 from engine.common.errors import AccedeError
 
-__all__ = ["Budget", "budget", "spend"]
+__all__ = ["Budget", "Overflow", "budget", "spend"]
+
+
+class Overflow(Exception):  # noqa: N818  (a signal to the caller, not an error shown to anyone)
+    """A trial budget ran out: the caller moves the work somewhere it may take longer."""
 
 
 @dataclass(slots=True)
@@ -31,9 +35,13 @@ class Budget:
     limit: int
     deadline: float | None
     seconds: float | None
+    #: A trial (``budget(..., trial=True)``): running out raises ``Overflow``, not ``limit.exceeded``.
+    trial: bool = False
 
     def spend(self, units: int) -> None:
         self.work -= units
+        if self.trial and (self.work < 0 or (self.deadline is not None and time.monotonic() > self.deadline)):
+            raise Overflow
         if self.work < 0:
             message = f"the question needs more than {self.limit} units of work (one per verdict evaluated)"
             raise AccedeError.one("limit.exceeded", message + "; ask less, or raise the work budget", field="work")
@@ -53,8 +61,12 @@ def spend(units: int = 1) -> None:
 
 
 @contextmanager
-def budget(work: int | None, seconds: float | None) -> Iterator[Budget | None]:
-    """Run the enclosed work under a budget of ``work`` units and ``seconds`` (None: unlimited)."""
+def budget(work: int | None, seconds: float | None, *, trial: bool = False) -> Iterator[Budget | None]:
+    """Run the enclosed work under a budget of ``work`` units and ``seconds`` (None: unlimited).
+
+    A ``trial`` budget raises ``Overflow`` when it runs out, for a caller that tries work where it
+    must stay short (the service's event loop) and moves it elsewhere if it does not.
+    """
     if work is None and seconds is None:
         yield None
         return
@@ -63,6 +75,7 @@ def budget(work: int | None, seconds: float | None) -> Iterator[Budget | None]:
         work if work is not None else 1 << 62,
         time.monotonic() + seconds if seconds is not None else None,
         seconds,
+        trial,
     )
     token = _CURRENT.set(found)
     try:

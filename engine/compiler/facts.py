@@ -294,6 +294,11 @@ class Facts:
 
     # --- projection ---------------------------------------------------------------------
 
+    def projected(self, on: date) -> bool:
+        """Whether the snapshot of ``on`` is built already (asking for it then costs a look-up)."""
+        with self._lock:
+            return on in self._snapshots or (self.base is not None and self.base.projected(on))
+
     def as_of(self, on: date) -> Snapshot:
         """Every fact of ``on``: built once per date and cached."""
         with self._lock:
