@@ -92,8 +92,17 @@ def outcome_only(answer: dict[str, Any]) -> dict[str, Any]:
         out.pop(dated, None)
     for condition in out.get("conditions", []):
         cited = condition["evidence"] if condition["outcome"] != "holds" else []
-        condition["evidence"] = [{"kind": e["kind"], "state": e["state"]} for e in cited]
+        # A condition that fails through `not` of a holding check cites what made that check hold:
+        # the records of relations, which an undone change adds (found by this law, shrunk to
+        # `not: {relations_with: [AAA]}` after relations with AAA were severed and restored).
+        condition["evidence"] = [
+            {"kind": e["kind"], "state": e["state"]} for e in cited if e["fact"] != HOLDING_RELATIONS
+        ]
     return out
+
+
+#: The fact a holding relations check cites for each relation on record (``checks._recorded_relations``).
+HOLDING_RELATIONS = "has diplomatic relations"
 
 
 def _has_not(check: dict[str, Any]) -> bool:
