@@ -437,7 +437,15 @@ def _reversible(world: dict[str, Any], start: date, end: date) -> list[list[dict
     for by in codes:
         out.append([{"sanction": by, "from": d1, "until": d2}])
         for of in codes:
-            if by != of and quiet(("recognition", by, of)):
+            # Where the world has a recognition default, a pair with no event and no record is
+            # undecided (the default fills it); no pair of events leaves it undecided again: a
+            # withdrawal is on record and the default no longer applies.
+            undecided = (
+                "recognition_default" in world
+                and not list(proj._upto(("recognition", by, of)))
+                and not any(r["by"] == by and r["of"] == of for r in world.get("not_recognized", []))
+            )
+            if by != of and quiet(("recognition", by, of)) and not undecided:
                 held, _ = proj.explicit_recognition(by, of)
                 there, back = ("withdraw_recognition", "recognize") if held else ("recognize", "withdraw_recognition")
                 out.append([{there: of, "by": by, "on": d1}, {back: of, "by": by, "on": d2}])
