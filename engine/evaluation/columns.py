@@ -157,16 +157,32 @@ class OrgColumn:
         for k, mask in enumerate(self.fails):
             for i in bits(mask & chosen):
                 signature[i] = signature.get(i, 0) | 1 << k
+        # The rest by decision outcome and unknown conditions, looked up per row in dicts: testing
+        # a bit of a wide integer per row costs more than these passes over the set bits.
+        outcome: dict[int, str] = {}
+        for name, mask in zip(_OUTCOMES, self.decided, strict=True):
+            outcome.update(dict.fromkeys(bits(mask & chosen), name))
         open_signature: dict[int, int] = {}
         for k, mask in enumerate(self.unknown):
             for i in bits(mask & chosen):
                 open_signature[i] = open_signature.get(i, 0) | 1 << k
+        org, parties, names = self.org, self.parties is not None, self._names
         for i in bits(chosen):
             sig = signature.get(i)
             if sig:
-                yield self._blocked_row(i, sig, codes)
-            else:
-                yield self._open_row(i, open_signature.get(i, 0), codes)
+                if parties:
+                    yield self._blocked_row(i, sig, codes)
+                else:
+                    # The common row of a wide sweep, built inline: no evidence to work out.
+                    yield MatrixRow(codes[i], org, "blocked", names.get(sig) or self._ids(sig))
+                continue
+            usig = open_signature.get(i, 0)
+            decision = outcome[i]
+            verdict: VerdictName = (
+                "blocked" if decision == "fails" else "undetermined" if usig or decision == "unknown" else "eligible"
+            )
+            unknown = names.get(usig) if usig else ()
+            yield MatrixRow(codes[i], org, verdict, (), {} if parties else None, unknown or self._ids(usig), decision)
 
     def _ids(self, sig: int) -> tuple[str, ...]:
         found = self._names.get(sig)
