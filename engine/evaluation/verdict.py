@@ -7,11 +7,13 @@ printed by the command line and served over HTTP is byte for byte the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, NamedTuple
 
 from engine.compiler.evidence import Evidence, Outcome
+
+# The sweep's answer lives with its columns; re-exported here, where every other answer shape is.
+from engine.evaluation.columns import MatrixResult, MatrixRow
 
 __all__ = [
     "ConditionResult",
@@ -224,38 +226,3 @@ class JoinVerdict(NamedTuple):
         if self.beyond_horizon:
             out["beyond_horizon"] = True
         return out
-
-
-class MatrixRow(NamedTuple):
-    """One (state, organisation) verdict of a sweep; ``parties`` names who blocks, per condition."""
-
-    state: str
-    org: str
-    verdict: VerdictName
-    failing: tuple[str, ...]
-    parties: dict[str, tuple[str, ...]] | None = None
-    #: The unknown condition ids, and the decision's outcome (None when a condition already blocks).
-    unknown: tuple[str, ...] = ()
-    decision: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "state": self.state,
-            "org": self.org,
-            "verdict": self.verdict,
-            "failing": list(self.failing),
-            "unknown": list(self.unknown),
-            "decision": self.decision,
-        }
-        if self.parties is not None:
-            out["parties"] = {cid: list(codes) for cid, codes in self.parties.items()}
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixResult:
-    as_of: date
-    rows: tuple[MatrixRow, ...] = field(default=())
-
-    def to_json(self) -> dict[str, Any]:
-        return {"as_of": self.as_of.isoformat(), "rows": [r.to_json() for r in self.rows]}

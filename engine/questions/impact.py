@@ -63,7 +63,7 @@ def impact(
     for world, rows in ((before, rows_before), (after, rows_after)):
         for org_list, state_list in sweeps:
             if org_list and state_list != []:
-                for row in matrix(world, on, orgs=org_list, states=state_list, assume=assume).rows:
+                for row in matrix(world, on, orgs=org_list, states=state_list, assume=assume).iter_rows():
                     rows[(row.state, row.org)] = row
     changed = [
         (rows_before[key], rows_after[key])

@@ -61,7 +61,8 @@ def leverage(
     """Single relations or recognitions ranked by the accessions each would unlock, most first."""
     day = on.isoformat()
     scope = [code for code in (orgs or sorted(world.orgs)) if world.orgs[code].version_at(on) is not None]
-    blocked = [row for row in matrix(world, on, orgs=scope, assume=assume).rows if row.verdict == "blocked"]
+    # Only the blocked rows are built: the others are never read.
+    blocked = list(matrix(world, on, orgs=scope, assume=assume).where("blocked"))
     candidates: dict[tuple[str, ...], tuple[dict[str, Any], set[tuple[str, str]]]] = {}
     for k, row in enumerate(blocked):
         if progress is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from engine import models as m
@@ -49,10 +48,10 @@ def _expect(question: m.MatrixQuestion, result: MatrixResult) -> dict[str, Any] 
     if expect is None:
         return None
     out: list[str] = []
-    rows = {(r.state, r.org): r for r in result.rows}
+    # Rows are looked up one by one and counts read off the bitsets: no other row is built.
     for want in expect.rows or ():
         org = _row_org(question, want)
-        got = rows.get((want.state, org))
+        got = result.row_of(want.state, org)
         verdict = got.verdict if got is not None else "member"  # the sweep leaves members out
         if verdict != want.verdict:
             out.append(f"expected {want.state} {want.verdict} in the {org}, got {verdict}")
@@ -62,7 +61,7 @@ def _expect(question: m.MatrixQuestion, result: MatrixResult) -> dict[str, Any] 
                 f"expected {want.state} failing [{wanted}] in the {org}, got [{', '.join(got.failing) or 'none'}]"
             )
     if expect.counts is not None:
-        counts = Counter(r.verdict for r in result.rows)
+        counts = result.counts()
         for verdict, n in sorted(expect.counts.items()):
             if counts.get(verdict, 0) != n:
                 out.append(f"expected {n} {verdict}, got {counts.get(verdict, 0)}")
@@ -70,16 +69,15 @@ def _expect(question: m.MatrixQuestion, result: MatrixResult) -> dict[str, Any] 
 
 
 def _observe(question: m.MatrixQuestion, result: MatrixResult) -> dict[str, Any]:
-    rows = {(r.state, r.org): r for r in result.rows}
     observed = []
     for want in question.expect.rows or () if question.expect is not None else ():
-        got = rows.get((want.state, _row_org(question, want)))
+        got = result.row_of(want.state, _row_org(question, want))
         row: dict[str, Any] = {"state": want.state, **({"org": want.org} if want.org is not None else {})}
         row["verdict"] = got.verdict if got is not None else "member"
         if want.failing is not None:
             row["failing"] = list(got.failing) if got is not None else []
         observed.append(row)
-    counts = Counter(r.verdict for r in result.rows)
+    counts = result.counts()
     return {"rows": observed, "counts": {v: counts[v] for v in sorted(counts)}}
 
 

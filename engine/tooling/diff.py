@@ -577,7 +577,7 @@ def _differences(sides: tuple[World, World], snap: Snapshot, org: str, assume: A
         missing: Literal["old", "new"] = "old" if old_version is None else "new"
         cause = Cause(no_rules=missing)
         out: dict[str, _Differs] = {}
-        for row in matrix(sides[0 if missing == "new" else 1], on, orgs=[org], assume=assume).rows:
+        for row in matrix(sides[0 if missing == "new" else 1], on, orgs=[org], assume=assume).iter_rows():
             if missing == "old":
                 out[row.state] = _Differs(None, row.verdict, (), row.failing, cause)
             else:
@@ -608,7 +608,9 @@ def _differences(sides: tuple[World, World], snap: Snapshot, org: str, assume: A
         return out
     # The others are swept on both sides: the decision decides for those no condition blocks.
     states = snap.codes_of(rest)
-    rows = [{r.state: r for r in matrix(side, on, orgs=[org], states=states, assume=assume).rows} for side in sides]
+    rows = [
+        {r.state: r for r in matrix(side, on, orgs=[org], states=states, assume=assume).iter_rows()} for side in sides
+    ]
     index = sides[0].index
     for state, before in rows[0].items():
         after = rows[1][state]  # the same facts, so the same non-members on both sides

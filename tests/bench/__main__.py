@@ -143,6 +143,9 @@ def bench_world(label: str, syn: Synthetic, rows: list[tuple[str, float, float, 
     masks = median_seconds(bitset_bound_matrix(syn), max(repeat, 21))
     full = median_seconds(lambda: matrix(world, ON), repeat, cold)
     full_ev = median_seconds(lambda: matrix(world, ON, parties=True), repeat, cold)
+    # The sweep builds rows only when read (issue 15): what reading all of them costs, beside.
+    read = median_seconds(lambda: matrix(world, ON).rows, repeat, cold)
+    read_ev = median_seconds(lambda: matrix(world, ON, parties=True).rows, repeat, cold)
     target = "<= 20x" if len(world.codes) <= 500 else ""
     rows.append((f"{label}: full matrix, verdicts + failing ids (vs bare sets)", full, lb, target))
     rows.append((f"{label}: full matrix, verdicts + failing ids (vs bitset masks)", full, masks, "<= 10x"))
@@ -154,6 +157,8 @@ def bench_world(label: str, syn: Synthetic, rows: list[tuple[str, float, float, 
             "<= 3x" if len(world.codes) > 500 else target,
         )
     )
+    rows.append((f"{label}: full matrix, every row built", read, lb, ""))
+    rows.append((f"{label}: full matrix, every row built, with evidence", read_ev, lb, ""))
     candidates = [s for s in syn.states if not snap.members(syn.orgs[0]) >> world.index[s] & 1]
     state, org = candidates[len(candidates) // 2], syn.orgs[0]
     jlb = median_seconds(lower_bound_join(syn, state, org), 2001)
