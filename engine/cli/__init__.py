@@ -18,7 +18,6 @@ from engine.common.budget import budget
 from engine.common.errors import AccedeError, Problem
 from engine.reading.cache import WorldCache
 from engine.rendering.jsonout import dumps
-from engine.tooling.reports import sarif
 from engine.workspace import Workspace
 
 __all__ = ["main"]
@@ -53,6 +52,8 @@ def _report(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
     if shape == "json":
         print(dumps({"errors": [p.as_dict() for p in problems]}))
     elif shape == "sarif":
+        from engine.tooling.reports import sarif
+
         print(dumps(sarif(problems)))
     for problem in problems:
         print(problem.render(), file=sys.stderr)
