@@ -23,12 +23,11 @@ from engine.reading.loader import (
 )
 from engine.rendering.jsonout import dumps
 from engine.validation import resolve_name
+from engine.workspace import Workspace
 
 if TYPE_CHECKING:
     # The server, the watcher and the decision log are imported by their own commands when they run.
     from rich.console import Console
-
-    from engine.workspace import Workspace
 
 #: A line longer than this on ``accede watch``'s input is refused unread.
 WATCH_LINE_BYTES = 64 * 1024
