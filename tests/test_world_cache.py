@@ -200,6 +200,16 @@ def test_a_damaged_entry_is_ignored_and_rewritten(
     assert WorldCache(cache_dir).reading(folder.resolve(), folder_revision(folder.resolve())) is not None
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away takes root")
+def test_another_users_entry_is_not_read(tmp_path: Path) -> None:
+    folder = toy_folder(tmp_path / "toy")
+    cache = WorldCache(tmp_path / "cache")
+    Workspace(cache=cache).folder_world(folder)
+    (entry,) = entries(cache.folder)
+    os.chown(entry, os.getuid() + 1, -1)
+    assert cache.reading(folder.resolve(), folder_revision(folder.resolve())) is None
+
+
 def test_an_unwritable_cache_folder_is_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")

@@ -98,7 +98,11 @@ class WorldCache:
     def reading(self, world: Path, revision: str) -> Reading | None:
         """The kept documents of ``world`` at ``revision``, or None (a miss, for whatever reason)."""
         try:
-            entry = json.loads(self._entry(revision).read_bytes())
+            path = self._entry(revision)
+            if hasattr(os, "getuid") and path.stat().st_uid != os.getuid():
+                # Another user's file (a shared ACCEDE_CACHE_DIR): its documents are not trusted to be the files'.
+                return None
+            entry = json.loads(path.read_bytes())
             if not (
                 isinstance(entry, dict)
                 and entry.get("format") == FORMAT
@@ -134,7 +138,7 @@ class WorldCache:
         except ValueError:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the XDG spec's mode for its folders
             write_whole(self._entry(revision), text)
             self._prune()
         except OSError:
