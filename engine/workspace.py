@@ -110,15 +110,19 @@ class Workspace:
         return found
 
     def _compile_folder(self, folder: Path) -> World:
-        revision = folder_revision(folder)
         cache = self._cache
-        kept = cache.reading(folder, revision) if cache is not None else None
+        if cache is None or not is_world_folder(folder):
+            # Not a world folder: the loader says so, in its words, before any hashing.
+            return compile_world(load_world_folder(folder, check=later_passes), folder_revision(folder))
+        # The key first (a header that cannot be read fails here as the loader's first step would).
+        revision = folder_revision(folder)
+        kept = cache.reading(folder, revision)
         reading = kept or Reading()
         # A world with problems raises here, before anything is stored.
         world = compile_world(load_world_folder(folder, check=later_passes, read=reading.read), revision)
         # Stored only when the files did not change while they were read: the entry's key must name
         # exactly the content it holds.
-        if cache is not None and kept is None and folder_revision(folder) == revision:
+        if kept is None and folder_revision(folder) == revision:
             cache.store(folder, revision, reading.documents)
         return world
 

@@ -172,6 +172,30 @@ def test_a_world_with_problems_is_never_kept(
     assert not cache_dir.exists() or entries(cache_dir) == []
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("name: [unclosed", id="not-yaml"),
+        pytest.param("- a list", id="not-a-mapping"),
+        pytest.param('{"name": "toy", "rules": "../nowhere"}', id="no-rules-folder"),
+        pytest.param(None, id="no-header"),
+    ],
+)
+def test_a_broken_folder_is_reported_the_same_with_or_without_the_cache(tmp_path: Path, header: str | None) -> None:
+    folder = toy_folder(tmp_path / "toy")
+    if header is None:
+        (folder / "world.yaml").unlink()
+    else:
+        (folder / "world.yaml").write_text(header, encoding="utf-8")
+    said = []
+    for ws in (Workspace(), Workspace(cache=WorldCache(tmp_path / "cache"))):
+        with pytest.raises(AccedeError) as caught:
+            ws.folder_world(folder)
+        said.append([p.as_dict() for p in caught.value.problems])
+    assert said[0] == said[1]
+    assert not (tmp_path / "cache").exists()
+
+
 # --- damage is a miss ---------------------------------------------------------------------------
 
 

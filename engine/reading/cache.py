@@ -24,6 +24,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,9 @@ KEEP = 16
 OFF = frozenset({"off", "0", "false", "no"})
 
 
+@cache
 def _version() -> str:
+    # Asked once per process: looking a distribution up costs a few milliseconds each time.
     try:
         return metadata.version("accede")
     except metadata.PackageNotFoundError:  # run from a checkout that was never installed
@@ -141,7 +144,7 @@ class WorldCache:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the XDG spec's mode for its folders
             write_whole(self._entry(revision), text)
             self._prune()
-        except OSError:
+        except (OSError, UnicodeError):  # text UTF-8 cannot hold: libyaml refuses it, so a guard only
             return
 
     def _prune(self) -> None:
