@@ -58,7 +58,8 @@ def bench_oneshot() -> list[tuple[str, float, float, str]]:
         env = {**os.environ, "ACCEDE_CACHE_DIR": str(cache), "PYTHONPYCACHEPREFIX": str(Path(tmp) / "bytecode")}
         for name in ("ACCEDE_CACHE", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
-        uncompiled = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+        # An empty prefix, never written to: PYTHONDONTWRITEBYTECODE alone would still read the bytecode above.
+        uncompiled = {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(Path(tmp) / "no-bytecode")}
 
         def empty() -> None:
             shutil.rmtree(cache, ignore_errors=True)
