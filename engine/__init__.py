@@ -6,15 +6,36 @@ strict JSON, the loader) → ``validation`` (the semantic pass) → ``compiler``
 checks, the rulebook, the World) → ``evaluation`` (tallies, join, the sweep) → ``questions`` (one
 module per kind) → ``scenario`` → ``workspace`` → ``rendering`` and ``watcher`` → ``cli``.
 
-This facade names what a program embedding accede needs.
+This facade names what a program embedding accede needs. Each name is imported when first used
+(PEP 562): importing any one stage (``engine.models``, ``engine.cli``) runs this file first, and a
+one-shot command must not pay for the whole pipeline before it has parsed its arguments.
 """
 
-from engine.common.errors import AccedeError, Problem
-from engine.compiler.world import World, compile_world
-from engine.evaluation.join import join
-from engine.evaluation.sweep import matrix
-from engine.evaluation.verdict import JoinVerdict, MatrixResult
-from engine.workspace import Workspace
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.common.errors import AccedeError, Problem
+    from engine.compiler.world import World, compile_world
+    from engine.evaluation.join import join
+    from engine.evaluation.sweep import matrix
+    from engine.evaluation.verdict import JoinVerdict, MatrixResult
+    from engine.workspace import Workspace
+
+#: Where each name of the facade lives.
+_HOMES = {
+    "AccedeError": "engine.common.errors",
+    "Problem": "engine.common.errors",
+    "World": "engine.compiler.world",
+    "compile_world": "engine.compiler.world",
+    "join": "engine.evaluation.join",
+    "matrix": "engine.evaluation.sweep",
+    "JoinVerdict": "engine.evaluation.verdict",
+    "MatrixResult": "engine.evaluation.verdict",
+    "Workspace": "engine.workspace",
+}
 
 __all__ = [
     "AccedeError",
@@ -27,3 +48,16 @@ __all__ = [
     "join",
     "matrix",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # once found, a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -26,6 +26,7 @@ from engine.evaluation.join import join
 from engine.evaluation.tally import Assume
 from engine.evaluation.verdict import JoinVerdict
 from engine.questions.registry import Asked, Result
+from engine.reading.cache import Reading, WorldCache
 from engine.reading.loader import (
     WorldInput,
     display,
@@ -86,10 +87,15 @@ def _at(field: str) -> Report:
 
 
 class Workspace:
-    """Compiled worlds by name or folder, loaded on first use and kept."""
+    """Compiled worlds by name or folder, loaded on first use and kept.
 
-    def __init__(self, default_world: Path = BUNDLED_WORLD) -> None:
+    With a ``cache`` (the command line's: ``WorldCache.from_environment()``), a folder whose files
+    are unchanged since a run that compiled it is read from the cache's documents, not parsed again.
+    """
+
+    def __init__(self, default_world: Path = BUNDLED_WORLD, cache: WorldCache | None = None) -> None:
         self._default = default_world
+        self._cache = cache
         self._worlds: dict[Path, World] = {}
         self._default_world: World | None = None
         self._lock = threading.Lock()
@@ -99,10 +105,27 @@ class Workspace:
         with self._lock:
             found = self._worlds.get(key)
         if found is None:
-            found = compile_world(load_world_folder(key, check=later_passes), folder_revision(key))
+            found = self._compile_folder(key)
             with self._lock:
                 self._worlds.setdefault(key, found)
         return found
+
+    def _compile_folder(self, folder: Path) -> World:
+        cache = self._cache
+        if cache is None or not is_world_folder(folder):
+            # Not a world folder: the loader says so, in its words, before any hashing.
+            return compile_world(load_world_folder(folder, check=later_passes), folder_revision(folder))
+        # The key first (a header that cannot be read fails here as the loader's first step would).
+        revision = folder_revision(folder)
+        kept = cache.reading(folder, revision)
+        reading = kept or Reading()
+        # A world with problems raises here, before anything is stored.
+        world = compile_world(load_world_folder(folder, check=later_passes, read=reading.read), revision)
+        # Stored only when the files did not change while they were read: the entry's key must name
+        # exactly the content it holds.
+        if kept is None and folder_revision(folder) == revision:
+            cache.store(folder, revision, reading.documents)
+        return world
 
     @property
     def compiled(self) -> bool:

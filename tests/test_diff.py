@@ -37,7 +37,7 @@ Run = Callable[..., tuple[int, str, str]]
 def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, workspace: Workspace) -> Run:
     """``accede ARGS...`` from the checkout, on the session's compiled bundled world."""
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr("engine.cli.Workspace", lambda: workspace)
+    monkeypatch.setattr("engine.cli.Workspace", lambda **_: workspace)
 
     def call(*argv: str) -> tuple[int, str, str]:
         status = main(list(argv))

@@ -16,8 +16,8 @@ from engine.cli import answering, diff, files, fmt, schema, service, testing
 from engine.cli._common import EXIT_BAD_INPUT, EXIT_PIPE
 from engine.common.budget import budget
 from engine.common.errors import AccedeError, Problem
+from engine.reading.cache import WorldCache
 from engine.rendering.jsonout import dumps
-from engine.tooling.reports import sarif
 from engine.workspace import Workspace
 
 __all__ = ["main"]
@@ -28,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for commands in (answering, testing, service, files, schema, fmt, diff):
         commands.register(sub)
+    # Every command may read a world, so every command takes the flag (after its name, where people type it).
+    for command in sub.choices.values():
+        command.add_argument(
+            "--no-cache", action="store_true", help="parse world files afresh, not from the world cache"
+        )
     return parser
 
 
@@ -47,6 +52,8 @@ def _report(args: argparse.Namespace, problems: Sequence[Problem]) -> None:
     if shape == "json":
         print(dumps({"errors": [p.as_dict() for p in problems]}))
     elif shape == "sarif":
+        from engine.tooling.reports import sarif
+
         print(dumps(sarif(problems)))
     for problem in problems:
         print(problem.render(), file=sys.stderr)
@@ -60,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Prose wraps to a terminal's width; piped output keeps one line per paragraph for grep and diff.
     out = _Console(highlight=False, markup=False)  # data may contain [brackets]
     out.soft_wrap = not out.is_terminal
-    ws = Workspace()
+    ws = Workspace(cache=None if args.no_cache else WorldCache.from_environment())
     try:
         # Long-running commands (serve, watch) have no budget; one-shot ones have the documented one.
         work, seconds = getattr(args, "max_work", None), getattr(args, "max_seconds", None)

@@ -10,7 +10,6 @@ from datetime import date
 from typing import get_args
 
 from rich.console import Console
-from rich.progress import Progress
 
 from engine import models as m
 from engine.common.dates import parse_day, today
@@ -67,6 +66,8 @@ def progress_bar(out: Console) -> Iterator[Callable[[int, int], None] | None]:
     if not out.is_terminal:
         yield None
         return
+    from rich.progress import Progress  # a terminal's long sweeps only
+
     with Progress(console=out, transient=True) as bar:
         task = bar.add_task("sweeping", total=None, visible=False)
         started = time.monotonic()

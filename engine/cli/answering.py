@@ -1,15 +1,17 @@
-"""Commands that answer: check, timeline, list, show, run, report."""
+"""Commands that answer: check, timeline, list, show, run, report.
+
+The report renderers (HTML, Markdown, CSV) and the bulk runner are imported by the commands that
+use them: ``accede check`` is one fresh process per question, and should load no more than it needs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from engine.cli._common import (
     EXIT_FAILED,
@@ -29,10 +31,7 @@ from engine.reading.loader import (
     scenario_files,
 )
 from engine.reading.writing import write_whole
-from engine.rendering.csvout import render_csv
-from engine.rendering.html import render_report
 from engine.rendering.jsonout import dumps
-from engine.rendering.markdown import Entry, render_markdown
 from engine.rendering.prose import plural
 from engine.rendering.text import (
     render_join,
@@ -42,10 +41,17 @@ from engine.rendering.text import (
     render_vocabulary,
 )
 from engine.scenario import run as answer
-from engine.tooling import bulk
 from engine.validation import Ambiguous
 from engine.validation.references import ambiguous
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from engine.rendering.markdown import Entry
+    from engine.workspace import Workspace
+
+#: The report formats (``run --format``, ``report``).
+_REPORTS = ("html", "markdown", "csv")
 
 
 def cmd_check(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
@@ -104,8 +110,10 @@ def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
             message = f"`--jobs` and `--executor` give text or json output, not `--format {shape}`"
             raise AccedeError.one("schema.invalid-value", message, field="--jobs" if args.jobs else "--executor")
         entries = _answered(ws, args.paths, out)
-        sys.stdout.write(_REPORTS[shape](entries))
+        sys.stdout.write(_render_report(shape, entries))
         return _status(entries)
+    from engine.tooling import bulk
+
     files = list(scenario_files(args.paths))
     executor = bulk.executor_for(
         args.jobs, args.executor, files=len(files), workspace=ws, progress=lambda: progress_bar(out)
@@ -132,12 +140,19 @@ def cmd_run(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-#: ``run --format`` and ``report``: each report format as a whole document, dated today (UTC).
-_REPORTS: dict[str, Callable[[list[Entry]], str]] = {
-    "html": lambda entries: render_report(entries, today()),
-    "markdown": lambda entries: render_markdown(entries, today()),
-    "csv": render_csv,
-}
+def _render_report(shape: str, entries: list[Entry]) -> str:
+    """``run --format`` and ``report``: one report format as a whole document, dated today (UTC)."""
+    if shape == "html":
+        from engine.rendering.html import render_report
+
+        return render_report(entries, today())
+    if shape == "markdown":
+        from engine.rendering.markdown import render_markdown
+
+        return render_markdown(entries, today())
+    from engine.rendering.csvout import render_csv
+
+    return render_csv(entries)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -150,6 +165,8 @@ def _format(args: argparse.Namespace) -> str:
 
 def _answered(ws: Workspace, paths: Sequence[str], out: Console) -> list[Entry]:
     """Every scenario file answered, with its description, for a report; every problem at once."""
+    from engine.rendering.markdown import Entry
+
     entries = []
     problems: list[Problem] = []
     with progress_bar(out) as progress:
@@ -184,7 +201,7 @@ def cmd_report(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     if args.output != "-" and not target.parent.is_dir():
         raise AccedeError.one("file.not-found", f"no folder `{target.parent}` to write the report in", field="-o")
     entries = _answered(ws, args.paths, out)
-    document = _REPORTS[shape](entries)
+    document = _render_report(shape, entries)
     if args.output == "-":
         sys.stdout.write(document)
         return _status(entries)

@@ -24,8 +24,6 @@ from engine.reading.loader import (
 from engine.reading.yaml12 import read_yaml
 from engine.rendering.jsonout import dumps
 from engine.rendering.prose import plural
-from engine.tooling.reports import sarif
-from engine.tooling.review import rule_warnings, scenario_warnings
 from engine.validation import validate_rules
 from engine.workspace import Workspace, later_passes
 
@@ -35,6 +33,8 @@ def _lint_file(path: Path, ws: Workspace) -> list[Problem]:
     doc = read_yaml(path, display(path))
     data = doc.data if isinstance(doc.data, dict) else {}
     if looks_like_scenario(path):
+        from engine.tooling.review import scenario_warnings
+
         return scenario_warnings(ws.prepare_file(path))
     if "org" in data:
         return _lint_rule_file(path, ws)
@@ -60,6 +60,8 @@ def _lint_rule_file(path: Path, ws: Workspace) -> list[Problem]:
     found = [p for p in validate_rules(models, reporters, states) if p.file == doc.file]
     if found:
         raise AccedeError(found)
+    from engine.tooling.review import rule_warnings
+
     return rule_warnings(doc, org)
 
 
@@ -83,6 +85,8 @@ def cmd_lint(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     shown = sorted(warnings, key=Problem.sort_key) if args.strict else []
     shape = "json" if args.json else args.format
     if shape == "sarif":
+        from engine.tooling.reports import sarif
+
         print(dumps(sarif(problems, shown)))
     elif shape == "json":
         document = {

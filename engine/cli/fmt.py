@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from engine.cli._common import EXIT_FAILED, EXIT_OK
 from engine.common.errors import AccedeError, Problem
 from engine.reading.writing import write_whole
-from engine.tooling.fmt import Formatted, LayoutError, diff, format_file, yaml_files
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    # The layout engine (and ruamel.yaml under it) is imported by `accede fmt` when it runs.
+    from rich.console import Console
+
+    from engine.tooling.fmt import Formatted
+    from engine.workspace import Workspace
 
 __all__ = ["cmd_fmt", "register"]
 
@@ -25,6 +27,8 @@ def cmd_fmt(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     Every file is read and laid out before any is written, so a file with a problem stops the
     command before it has changed anything.
     """
+    from engine.tooling.fmt import LayoutError, diff, format_file, yaml_files
+
     results: list[Formatted] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
@@ -77,6 +81,8 @@ def _show_diff(text: str, out: Console) -> None:
         # Byte for byte, for `patch` and for review tools: no wrapping, no tab expansion.
         sys.stdout.write(text)
         return
+    from rich.text import Text
+
     styles = {"+": "green", "-": "red", "@": "cyan"}
     for line in text.splitlines():
         style = "bold" if line.startswith(("+++", "---")) else styles.get(line[:1], "")

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from engine.cli._common import EXIT_OK
 from engine.common.errors import AccedeError
 from engine.reading.writing import write_whole
-from engine.tooling.schema import document, dumps, files
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from engine.workspace import Workspace
 
 __all__ = ["cmd_schema", "register"]
 
@@ -24,6 +25,9 @@ def cmd_schema(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     Each file is written whole or not at all (a temporary file beside it, then renamed), so an
     editor reading the folder never sees half a schema.
     """
+    # Building every model's JSON schema is this command's work alone.
+    from engine.tooling.schema import document, dumps, files
+
     if args.output is None:
         sys.stdout.write(dumps(document()))
         return EXIT_OK

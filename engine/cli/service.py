@@ -6,9 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from engine.cli._common import (
     EXIT_CANNOT_BIND,
@@ -19,8 +17,6 @@ from engine.cli._common import (
     reading_flags,
 )
 from engine.common.errors import AccedeError, Problem
-from engine.decisions import read_log, replay, replay_json, replay_lines
-from engine.reading.json_strict import read_json
 from engine.reading.loader import (
     Located,
     parse_event,
@@ -28,6 +24,10 @@ from engine.reading.loader import (
 from engine.rendering.jsonout import dumps
 from engine.validation import resolve_name
 from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    # The server, the watcher and the decision log are imported by their own commands when they run.
+    from rich.console import Console
 
 #: A line longer than this on ``accede watch``'s input is refused unread.
 WATCH_LINE_BYTES = 64 * 1024
@@ -55,11 +55,11 @@ def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     Flags override ``ACCEDE_*`` variables; both are validated before anything starts (exit 2), and
     an address that cannot be bound exits 3 with one line saying so, before any worker starts.
     """
-    import socket  # noqa: PLC0415
+    import socket
 
-    import uvicorn  # noqa: PLC0415  (only this command needs the server)
+    import uvicorn  # only this command needs the server
 
-    from api.settings import Settings  # noqa: PLC0415
+    from api.settings import Settings
 
     flags: dict[str, str] = {}
     for name, variable in _SERVE_ENV.items():
@@ -104,10 +104,11 @@ def cmd_serve(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     """Events as JSON lines on standard input; a JSON line per verdict that changes."""
     try:
-        from engine.watcher import Watcher, WatcherError  # noqa: PLC0415  (durable_rules is the `watch` extra)
+        from engine.watcher import Watcher, WatcherError  # durable_rules is the `watch` extra
     except ImportError:
         message = "the live watcher needs durable_rules: install it with `pip install 'accede[watch]'`"
         raise AccedeError.one("watch.failed", message) from None
+    from engine.reading.json_strict import read_json
 
     world = ws.world(args.world).trusting(args.trust)
     problems: list[Problem] = []
@@ -153,6 +154,8 @@ def cmd_watch(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
 
 def cmd_replay(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
     """``accede replay LOG``: re-answer a decision log and report every verdict that would now differ."""
+    from engine.decisions import read_log, replay, replay_json, replay_lines
+
     entries = list(read_log(Path(args.log)))  # every line checked before anything is re-answered
     if args.world not in (None, "default"):
         ws = Workspace(Path(args.world))  # the logged questions name `default`: this world stands in for it

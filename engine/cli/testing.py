@@ -10,18 +10,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from engine.cli._common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, budget_flags
 from engine.common.errors import AccedeError
 from engine.rendering.jsonout import dumps
-from engine.tooling.coverage import Coverage, coverage
-from engine.tooling.reports import junit_xml, suite_json
-from engine.tooling.testing import Suite, memo, run_suite
-from engine.tooling.update import rewrites
-from engine.workspace import Workspace
+
+if TYPE_CHECKING:
+    # The test runner, its reports and the round-trip YAML of --update are imported by `accede
+    # test` when it runs: every other command builds this parser too.
+    from rich.console import Console
+
+    from engine.tooling.coverage import Coverage
+    from engine.tooling.testing import Suite
+    from engine.workspace import Workspace
 
 __all__ = ["EXIT_EMPTY", "register"]
 
@@ -30,6 +32,8 @@ EXIT_EMPTY = 5
 
 
 def _print_text(suite: Suite, out: Console, verbose: bool) -> None:
+    from engine.tooling.testing import memo
+
     for case in suite.cases:
         if case.passed:
             out.print(f"PASS {case.id}", highlight=False)
@@ -59,6 +63,11 @@ def _coverage_lines(report: Coverage) -> list[str]:
 
 
 def cmd_test(args: argparse.Namespace, ws: Workspace, out: Console) -> int:
+    from engine.tooling.coverage import coverage
+    from engine.tooling.reports import junit_xml, suite_json
+    from engine.tooling.testing import run_suite
+    from engine.tooling.update import rewrites
+
     threshold = _threshold(args.threshold) if args.threshold is not None else None
     suite = run_suite(ws, args.paths, args.k)
     if args.update:

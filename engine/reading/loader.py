@@ -38,6 +38,7 @@ __all__ = [
     "parse_event",
     "parse_events",
     "pruned_view",
+    "read_document",
     "scenario_files",
     "validate",
     "yaml_files",
@@ -152,7 +153,16 @@ def validate(
     raise AccedeError(problems)
 
 
-def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Problem]] | None = None) -> WorldInput:
+def read_document(path: Path) -> Document:
+    """One YAML file of a world, named as the user should see it (``load_world_folder``'s reader)."""
+    return read_yaml(path, display(path))
+
+
+def load_world_folder(
+    folder: Path,
+    check: Callable[[WorldInput], Iterable[Problem]] | None = None,
+    read: Callable[[Path], Document] = read_document,
+) -> WorldInput:
     """Read a world folder: ``world.yaml``, ``states.yaml``, ``organizations/``, ``events/`` and the rules folder.
 
     Every schema problem of every file is reported at once. With ``check`` (the later passes,
@@ -161,12 +171,16 @@ def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Probl
     on the rest, and its problems are reported with the schema problems in the same run, less
     the consequences of what was dropped (a dropped state named elsewhere, a later event on the
     fact of a dropped one). A folder with problems always raises: nothing dropped is evaluated.
+
+    ``read`` turns a file into its document: ``read_document``, or a world cache's reader, which
+    hands back the documents of an unchanged folder without parsing them again (every later step
+    is the same, so the answers are too).
     """
     if not is_world_folder(folder):
         raise AccedeError.one("file.not-found", f"no world folder at `{display(folder)}` (it needs a world.yaml)")
     problems: list[Problem] = []
     lost = _Lost()
-    header_doc = read_yaml(folder / "world.yaml", display(folder / "world.yaml"))
+    header_doc = read(folder / "world.yaml")
     kept: dict[Path_, list[int]] = {}
     # A header that cannot be read even in part leaves nothing to check the rest against.
     header = validate(header_doc, m.WorldFile, partial=problems, kept=kept)
@@ -194,7 +208,7 @@ def load_world_folder(folder: Path, check: Callable[[WorldInput], Iterable[Probl
     def each(paths: Iterable[Path], model: type[m.WorldFile] | type[m.Organization]) -> None:
         for path in sorted(paths):
             try:
-                doc = read_yaml(path, display(path))
+                doc = read(path)
             except AccedeError as exc:
                 problems.extend(exc.problems)
                 continue

@@ -18,7 +18,7 @@ from engine.evaluation.join import join
 from engine.evaluation.sweep import matrix
 from engine.reading.loader import load_world_folder
 from engine.workspace import BUNDLED_WORLD, Workspace
-from tests.bench import bulk, history, http, page, questions, watch
+from tests.bench import bulk, history, http, oneshot, page, questions, watch
 from tests.bench.synthetic import Synthetic, synthetic_world
 
 ON = date(2020, 1, 1)
@@ -190,6 +190,7 @@ def main() -> int:
 
     read_yaml_only = median_seconds(_read_only, 5)
     rows.append(("bundled world: load, validate, compile, project", median_seconds(load, 5), read_yaml_only, "< 1 s"))
+    rows.extend(oneshot.bench_oneshot())
     # The 2000 x 300 history sweep takes a minute of world building; `python -m tests.bench.history` runs it.
     rows.extend(history.bench_history(synthetic=False))
     rows.extend(bulk.bench_bulk())
@@ -201,7 +202,7 @@ def main() -> int:
     print(
         "baselines: matrix and join rows = bare set containment of the same conditions on precomputed sets "
         "(no evidence), or the same conditions as integer-bitset masks only (the physical limit); "
-        "bundled world row = reading its YAML files only"
+        "bundled world row = reading its YAML files only; one-shot rows = `python -c pass` between the same runs"
     )
     questions.main()
     watch.main()
