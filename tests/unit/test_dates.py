@@ -31,7 +31,7 @@ NEAR = (
         lambda day: st.one_of(
             st.just(day),
             st.integers(0, 9).flatmap(
-                lambda k: st.sampled_from("0123456789-W+ \n/٣２").map(lambda c: day[:k] + c + day[k + 1 :])
+                lambda k: st.sampled_from("0123456789-W+ \n/\u0663\uff12").map(lambda c: day[:k] + c + day[k + 1 :])
             ),
             st.just(day + "\n"),
             st.just(day.replace("-", "")),
@@ -47,6 +47,7 @@ def test_only_calendar_dates_in_ascii_digits_are_read(text: str) -> None:
 
 
 def test_forms_iso_allows_but_accede_does_not() -> None:
-    for text in ("2025-W35-6", "2025-243", "20250831", "2025-08-31T00:00", "２０２５-08-31"):
+    fullwidth = "\uff12\uff10\uff12\uff15-08-31"
+    for text in ("2025-W35-6", "2025-243", "20250831", "2025-08-31T00:00", fullwidth):
         assert parse_date(text) is None, text
     assert parse_date("2025-08-31") == date(2025, 8, 31)
