@@ -19,6 +19,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from engine.compiler.bitsets import bits
+from engine.evaluation.combining import combine_masks
 
 if TYPE_CHECKING:
     from engine.evaluation.verdict import VerdictName
@@ -108,11 +109,9 @@ class OrgColumn:
             failing |= mask
         for mask in unknown:
             undecided |= mask
-        # The combining rule (``join.combine``) on bitsets: a failing condition or a failed
-        # decision blocks; otherwise an unknown condition or an unknown decision leaves it open.
-        self.blocked = failing | decided[1]
-        self.undetermined = candidates & ~self.blocked & (undecided | decided[2])
-        self.eligible = candidates & ~self.blocked & ~self.undetermined
+        self.eligible, self.undetermined, self.blocked = combine_masks(
+            candidates, failing, undecided, decided[1], decided[2]
+        )
         # Condition-id tuples by signature (bit k = condition k), shared by every row that has it.
         self._names: dict[int, tuple[str, ...]] = {}
         self._plans: dict[int, Parties] = {}

@@ -1,8 +1,8 @@
 """One applicant, one organisation, one date: the verdict, its evidence, its tally and its remedies.
 
-Pure functions of a compiled world, a date and the question; no I/O, no clock. ``combine`` is the
-one statement of how conditions and the decision make a verdict; the sweep and the watcher use it
-too, and every verdict reads the same memoised condition bitsets, so the answers cannot disagree.
+Pure functions of a compiled world, a date and the question; no I/O, no clock. The combining rule
+is ``engine.evaluation.combining``'s (re-exported here as ``combine``); the sweep, the history
+sweep and the watcher use it too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from engine.compiler.facts import Snapshot
 from engine.compiler.remedies import Change, Options, both, change_syntax
 from engine.compiler.rulebook import CompiledCondition, CompiledOrg, CompiledVersion, Rulebook
 from engine.compiler.world import World
-from engine.evaluation.tally import Assume, StageOutcome, combine_stages, decide, stage_names, tally
+from engine.evaluation.combining import combine
+from engine.evaluation.tally import Assume, combine_stages, decide, stage_names, tally
 from engine.evaluation.verdict import (
     ConditionResult,
     Decision,
@@ -37,13 +38,6 @@ __all__ = ["combine", "join", "outcome_on", "rules_in_force", "unblocking_change
 
 #: Most remedies reported for one verdict, smallest first.
 MAX_REMEDIES = REMEDIES.file
-
-
-def combine(failing: bool, unknown: bool, decision: StageOutcome) -> VerdictName:
-    """The combining rule: a failing condition or a failed decision blocks; an unknown leaves it open."""
-    if failing or decision == "fails":
-        return "blocked"
-    return "undetermined" if unknown or decision == "unknown" else "eligible"
 
 
 def join(
