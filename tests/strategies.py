@@ -28,8 +28,15 @@ from functools import cache
 from itertools import combinations
 from typing import Any, TypeVar
 
+from hypothesis import note, reject, settings
 from hypothesis import strategies as st
 
+from engine import models as m
+from engine.common.errors import AccedeError
+from engine.compiler.world import World as CompiledWorld
+from engine.compiler.world import compile_world
+from engine.reading.loader import inline_world, validate
+from engine.reading.yaml12 import Document
 from tests.laws import oracle
 
 __all__ = [
@@ -339,6 +346,25 @@ def events(draw: st.DrawFn, codes: tuple[str, ...], orgs: tuple[str, ...]) -> li
 
 
 # --- worlds, dates, changes and scenarios ----------------------------------------------------
+
+
+def examples(share: int) -> int:
+    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
+    return max(5, settings().max_examples * share // 100)
+
+
+def compiled(world: World) -> CompiledWorld:
+    """A generated inline world, compiled as a scenario's would be.
+
+    The generators build histories valid by construction; a world the validator refuses all the
+    same (a rule it has since gained) is no case of a law: it is drawn again.
+    """
+    doc = Document("gen.yaml", {"world": world})
+    try:
+        return compile_world(inline_world(doc, validate(doc, m.WorldFile, ("world",))))
+    except AccedeError as exc:
+        note(f"the generated world is refused: {exc}")
+        reject()
 
 
 @st.composite

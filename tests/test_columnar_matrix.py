@@ -29,15 +29,11 @@ from engine.evaluation.verdict import MatrixResult
 from engine.rendering.jsonout import dumps
 from engine.workspace import Workspace
 from tests import strategies as gen
-from tests.laws.test_history_laws import compiled, generated
+from tests.laws.test_history_laws import generated
+from tests.strategies import compiled, examples
 
 ASSUME: st.SearchStrategy[Assume] = st.sampled_from(("unknown", "support", "oppose"))
 VERDICTS = ("eligible", "undetermined", "blocked", "member")
-
-
-def examples(share: int) -> int:
-    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
-    return max(5, settings().max_examples * share // 100)
 
 
 def expected_pairs(world: World, on: date, states: list[str] | None) -> list[tuple[str, str]]:

@@ -469,6 +469,18 @@ class _Combinator(CompiledCheck):
             return []
         return [e for p in self.parts if p.outcome(ctx, i) == outcome for e in p.explain(ctx, i, outcome)]
 
+    def _decided_by(self, ctx: OrgContext, i: int, decisive: Outcome) -> Outcome:
+        """Three-valued ``all`` (a failing part decides) or ``any`` (a holding part decides) for one
+        applicant: the decisive outcome if a part has it, else unknown if a part is, else the other."""
+        result: Outcome = "holds" if decisive == "fails" else "fails"
+        for part in self.parts:
+            now = part.outcome(ctx, i)
+            if now == decisive:
+                return decisive
+            if now == "unknown":
+                result = "unknown"
+        return result
+
     def parties(self, ctx: OrgContext, i: int, outcome: Outcome) -> int:
         out = 0
         for part in self.parts:
@@ -488,14 +500,7 @@ class AllOf(_Combinator):
         return holds, fails
 
     def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
-        result: Outcome = "holds"
-        for part in self.parts:
-            now = part.outcome(ctx, i)
-            if now == "fails":
-                return "fails"
-            if now == "unknown":
-                result = "unknown"
-        return result
+        return self._decided_by(ctx, i, "fails")
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = NOTHING if want else ()
@@ -519,14 +524,7 @@ class AnyOf(_Combinator):
         return holds, fails
 
     def _outcome(self, ctx: OrgContext, i: int) -> Outcome:
-        result: Outcome = "fails"
-        for part in self.parts:
-            now = part.outcome(ctx, i)
-            if now == "holds":
-                return "holds"
-            if now == "unknown":
-                result = "unknown"
-        return result
+        return self._decided_by(ctx, i, "holds")
 
     def _lift(self, ctx: OrgContext, i: int, want: bool) -> Options:
         result: Options = () if want else NOTHING

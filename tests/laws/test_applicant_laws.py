@@ -19,31 +19,16 @@ from typing import Any
 from hypothesis import given, note, reject, settings
 from hypothesis import strategies as st
 
-from engine import models as m
 from engine.common.errors import AccedeError
 from engine.compiler.checks import AllOf, AnyOf, CompiledCheck, Not
 from engine.compiler.context import OrgContext
 from engine.compiler.facts import Snapshot
-from engine.compiler.world import World, compile_world
+from engine.compiler.world import World
 from engine.evaluation.tally import Assume
-from engine.reading.loader import inline_world, validate
 from engine.reading.yaml12 import Document
 from engine.workspace import Workspace
 from tests import strategies as gen
-
-
-def examples(share: int) -> int:
-    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
-    return max(5, settings().max_examples * share // 100)
-
-
-def compiled(world: dict[str, Any]) -> World:
-    doc = Document("gen.yaml", {"world": world})
-    try:
-        return compile_world(inline_world(doc, validate(doc, m.WorldFile, ("world",))))
-    except AccedeError as exc:
-        note(f"the generated world is refused: {exc}")
-        reject()
+from tests.strategies import compiled, examples
 
 
 def every_check(check: CompiledCheck) -> Iterator[CompiledCheck]:

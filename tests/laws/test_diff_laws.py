@@ -27,15 +27,11 @@ from engine.reading.yaml12 import Document
 from engine.tooling.diff import RuleDiff, compare
 from tests import strategies as gen
 from tests.laws import oracle
+from tests.strategies import examples
 
 ASSUME: st.SearchStrategy[Assume] = st.sampled_from(("unknown", "support", "oppose"))
 #: Questions are asked on these dates too: most fall between change dates.
 BETWEEN = tuple(d for d in gen.QUESTION_DATES if d.month == 7)
-
-
-def examples(share: int) -> int:
-    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
-    return max(5, settings().max_examples * share // 100)
 
 
 def compiled(world: dict[str, Any]) -> World:

@@ -23,12 +23,7 @@ from engine.common.errors import AccedeError
 from engine.reading.yaml12 import parse_yaml
 from engine.tooling.fmt import format_text
 from tests import strategies as gen
-
-
-def examples(share: int) -> int:
-    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
-    return max(5, settings().max_examples * share // 100)
-
+from tests.strategies import examples
 
 #: The layout's choices, from a seed Hypothesis draws: a failing layout replays exactly. (Its own
 #: ``randoms()`` would shrink each choice, but costs a draw per choice, some 25,000 per run.)

@@ -17,43 +17,27 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from hypothesis import given, note, reject, settings
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from engine import models as m
-from engine.common.errors import AccedeError
 from engine.compiler.facts import Snapshot
-from engine.compiler.world import World, compile_world
+from engine.compiler.world import World
 from engine.evaluation.history import VERDICTS, History, history
 from engine.evaluation.join import outcome_on
 from engine.evaluation.sweep import matrix
 from engine.evaluation.tally import Assume
-from engine.reading.loader import Located, inline_world, validate
+from engine.reading.loader import Located
 from engine.reading.yaml12 import Document
 from tests import strategies as gen
 from tests.laws import oracle
+from tests.strategies import compiled, examples
 
 ASSUME: st.SearchStrategy[Assume] = st.sampled_from(("unknown", "support", "oppose"))
 STARTS = (date(1999, 1, 1), date(2000, 1, 1), date(2001, 7, 1), date(2003, 3, 15))
 UNTILS = (None, date(2004, 1, 1), date(2012, 7, 1), date(2030, 1, 1))
 EVENTS = TypeAdapter(m.Event)
-
-
-def examples(share: int) -> int:
-    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
-    return max(5, settings().max_examples * share // 100)
-
-
-def compiled(world: dict[str, Any]) -> World:
-    doc = Document("gen.yaml", {"world": world})
-    try:
-        return compile_world(inline_world(doc, validate(doc, m.WorldFile, ("world",))))
-    except AccedeError as exc:
-        # The generators build histories valid by construction; a world the validator refuses all
-        # the same (a rule it has since gained) is no question for the sweep: drawn again.
-        note(f"the generated world is refused: {exc}")
-        reject()
 
 
 @st.composite

@@ -28,15 +28,11 @@ from engine.scenario import ScenarioResult
 from engine.workspace import Workspace
 from tests import strategies as gen
 from tests.laws import oracle
+from tests.strategies import examples
 
 ASSUME = st.sampled_from(("unknown", "support", "oppose"))
 RANK = {"fails": 0, "unknown": 1, "holds": 2}
 VERDICT_RANK = {"blocked": 0, "undetermined": 1, "eligible": 2}
-
-
-def examples(share: int) -> int:
-    """``share`` per cent of the profile's example count (100 by default, 1000 when heavy)."""
-    return max(5, settings().max_examples * share // 100)
 
 
 def scenario(
